@@ -40,7 +40,7 @@ sandbox: build
 	GONM_BIN_DIR=$(BIN) $(GO) run ./internal/demo -shell
 
 lint:
-	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
+	@out=$$(gofmt -l .); \
 	if [ -n "$$out" ]; then echo "gofmt -l found unformatted files:"; echo "$$out"; exit 1; fi
 	$(GO) vet ./...
 

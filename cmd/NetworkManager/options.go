@@ -11,9 +11,9 @@ import (
 // touches can be moved (NetworkManager compiles them in).
 type options struct {
 	help, version, noDaemon, debug, printConfig, configureAndQuit bool
-	config, configDir, systemConfigDir, internConfig, stateFile    string
-	pidFile, plugins, logLevel, logDomains                         string
-	runDir, stateDir, libDir                                       string
+	config, configDir, systemConfigDir, internConfig, stateFile   string
+	pidFile, plugins, logLevel, logDomains                        string
+	runDir, stateDir, libDir                                      string
 }
 
 type optDef struct {

@@ -21,11 +21,11 @@ func TestParseOptions(t *testing.T) {
 
 func TestParseOptionErrorsMatchGLib(t *testing.T) {
 	cases := map[string][]string{
-		"Unknown option --bogus.  Please use --help to see a list of valid options.": {"--bogus"},
-		"Unknown option -x.  Please use --help to see a list of valid options.":      {"-x"},
+		"Unknown option --bogus.  Please use --help to see a list of valid options.":       {"--bogus"},
+		"Unknown option -x.  Please use --help to see a list of valid options.":            {"-x"},
 		"Missing argument for --config  Please use --help to see a list of valid options.": {"--config"},
-		"Unknown option extra.  Please use --help to see a list of valid options.":   {"extra"},
-		"Unknown option --debug=1.  Please use --help to see a list of valid options.": {"--debug=1"},
+		"Unknown option extra.  Please use --help to see a list of valid options.":         {"extra"},
+		"Unknown option --debug=1.  Please use --help to see a list of valid options.":     {"--debug=1"},
 	}
 	for want, args := range cases {
 		var o options

@@ -72,7 +72,7 @@ type Daemon struct {
 	// LibDir stands in for /usr/lib/NetworkManager, so the host's packaged
 	// conf.d snippets do not leak into tests.
 	LibDir string
-	PID            int
+	PID    int
 
 	name    string
 	cmd     *exec.Cmd

@@ -1,0 +1,54 @@
+package benchreport
+
+import (
+	"bytes"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func TestTableAndJSONMerge(t *testing.T) {
+	var r Report
+	r.Add(Figure{Scenario: "s", Subject: "gonm", Metric: "cpu", Value: 0.25, Unit: "s", Target: "<= 0.45 s"})
+	r.Add(Figure{Scenario: "s", Subject: "nm", Metric: "cpu", Value: 3.8, Unit: "s"})
+	r.Add(Figure{Scenario: "s", Subject: "gonm", Metric: "rss", Value: 20, Unit: "MB"})
+	var buf bytes.Buffer
+	r.WriteTable(&buf)
+	out := buf.String()
+	for _, want := range []string{"== s ==", "metric", "gonm", "nm", "0.25 s", "3.8 s", "<= 0.45 s", "20 MB"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("table lacks %q:\n%s", want, out)
+		}
+	}
+	if !strings.Contains(out, "rss  ") || !strings.Contains(out, "-") {
+		t.Errorf("missing values must show as '-':\n%s", out)
+	}
+
+	path := filepath.Join(t.TempDir(), "bench.json")
+	if err := os.WriteFile(path, []byte(`{"figures":[{"scenario":"old","subject":"x","metric":"m","value":1,"unit":"s"},{"scenario":"s","subject":"gonm","metric":"cpu","value":9,"unit":"s"}]}`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := r.WriteJSON(path); err != nil {
+		t.Fatal(err)
+	}
+	var f file
+	data, _ := os.ReadFile(path)
+	if err := json.Unmarshal(data, &f); err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]float64{}
+	for _, x := range f.Figures {
+		got[x.Scenario+"/"+x.Subject+"/"+x.Metric] = x.Value
+	}
+	want := map[string]float64{"old/x/m": 1, "s/gonm/cpu": 0.25, "s/nm/cpu": 3.8, "s/gonm/rss": 20}
+	if len(got) != len(want) {
+		t.Fatalf("merged figures %v, want %v", got, want)
+	}
+	for k, v := range want {
+		if got[k] != v {
+			t.Errorf("%s = %v, want %v", k, got[k], v)
+		}
+	}
+}
