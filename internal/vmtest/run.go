@@ -69,6 +69,9 @@ type RunOptions struct {
 	// The job gets SIGQUIT inside the guest somewhat earlier, so that a
 	// hung Go test prints its goroutines before QEMU is killed.
 	Timeout time.Duration
+	// JobTimeout, if set, bounds the job from its start in the guest
+	// instead (it must leave the guest time to report before Timeout).
+	JobTimeout time.Duration
 	// Output receives the job's output as it is written.
 	Output io.Writer
 	// Console, when set, receives the guest's console (kernel messages
@@ -124,11 +127,12 @@ func Run(ctx context.Context, opts RunOptions) (*Result, error) {
 		return nil, err
 	}
 	defer os.RemoveAll(runDir)
-	job := guestjob.Job{
-		Argv: opts.Argv, Env: opts.Env, Dir: opts.Dir,
-		// Leave time for the goroutine dump and the power-off.
-		TimeoutMillis: max(timeout-20*time.Second, timeout*3/4).Milliseconds(),
+	// Leave time for the goroutine dump and the power-off.
+	jobTimeout := max(timeout-20*time.Second, timeout*3/4)
+	if opts.JobTimeout > 0 {
+		jobTimeout = opts.JobTimeout
 	}
+	job := guestjob.Job{Argv: opts.Argv, Env: opts.Env, Dir: opts.Dir, TimeoutMillis: jobTimeout.Milliseconds()}
 	args := qemuArgs(opts.Image, mem)
 	args = append(args, virtfs(guestjob.RunTag, runDir, false)...)
 	for i, s := range opts.Shares {
@@ -186,6 +190,11 @@ loop:
 	res.Total = time.Since(start)
 	b, _ := os.ReadFile(statusPath)
 	res.Status = guestjob.ParseStatus(string(b))
+	if st := res.Status; res.Boot == 0 && st.Started && st.Exited && st.ExitUptime >= st.StartUptime {
+		// The job ended between two polls: what the guest spent on it
+		// is known, the rest was boot (and the short power-off).
+		res.Boot = res.Total - time.Duration((st.ExitUptime-st.StartUptime)*float64(time.Second))
+	}
 	if runErr != nil {
 		return res, runErr
 	}

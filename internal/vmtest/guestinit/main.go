@@ -218,14 +218,14 @@ func runJob(job *guestjob.Job, status func(string)) {
 	}
 	select {
 	case code := <-exited:
-		status(guestjob.FormatExit(code))
+		status(guestjob.FormatExit(code, uptime()))
 	case <-timeout:
 		status(guestjob.TimeoutLine)
 		logf("job timed out; sending SIGQUIT to its processes")
 		_ = unix.Kill(-pid, unix.SIGQUIT)
 		select {
 		case code := <-exited:
-			status(guestjob.FormatExit(code))
+			status(guestjob.FormatExit(code, uptime()))
 		case <-time.After(10 * time.Second):
 			_ = unix.Kill(-pid, unix.SIGKILL)
 		}

@@ -50,7 +50,7 @@ type Share struct {
 //
 //	boot UPTIME MODULES_SECONDS MODULES_LOADED MODULE_ERRORS
 //	start UPTIME
-//	exit CODE        (the job's exit status; 128+N for a signal N)
+//	exit CODE UPTIME (the job's exit status, 128+N for a signal N)
 //	timeout
 //	error MESSAGE    (the guest could not run the job)
 type Status struct {
@@ -63,6 +63,7 @@ type Status struct {
 	StartUptime   float64
 	Exited        bool
 	ExitCode      int
+	ExitUptime    float64
 	TimedOut      bool
 	Error         string
 	Unrecognized  []string
@@ -88,13 +89,16 @@ func ParseStatus(text string) Status {
 		case f[0] == "start" && len(f) == 2:
 			s.Started = true
 			s.StartUptime, _ = strconv.ParseFloat(f[1], 64)
-		case f[0] == "exit" && len(f) == 2:
+		case f[0] == "exit" && (len(f) == 2 || len(f) == 3):
 			code, err := strconv.Atoi(f[1])
 			if err != nil {
 				s.Unrecognized = append(s.Unrecognized, line)
 				continue
 			}
 			s.Exited, s.ExitCode = true, code
+			if len(f) == 3 {
+				s.ExitUptime, _ = strconv.ParseFloat(f[2], 64)
+			}
 		case f[0] == "timeout" && len(f) == 1:
 			s.TimedOut = true
 		case f[0] == "error":
@@ -113,7 +117,9 @@ func FormatBoot(uptime, moduleSeconds float64, loaded, failed int) string {
 
 func FormatStart(uptime float64) string { return fmt.Sprintf("start %.3f\n", uptime) }
 
-func FormatExit(code int) string { return fmt.Sprintf("exit %d\n", code) }
+func FormatExit(code int, uptime float64) string {
+	return fmt.Sprintf("exit %d %.3f\n", code, uptime)
+}
 
 func FormatError(msg string) string {
 	return "error " + strings.ReplaceAll(msg, "\n", " ") + "\n"
