@@ -118,6 +118,23 @@ type WifiNetwork struct {
 	Channel    int    // 2.4 GHz channel, 1 if zero
 }
 
+// validate rejects values that would break out of the configuration
+// files' syntax.
+func (n WifiNetwork) validate() error {
+	if n.SSID == "" || len(n.SSID) > 32 {
+		return fmt.Errorf("SSID %q: want 1 to 32 bytes", n.SSID)
+	}
+	for _, v := range []string{n.SSID, n.Passphrase} {
+		if strings.ContainsAny(v, "\"\n\r\x00") {
+			return fmt.Errorf("%q: quotes, line breaks and NUL are not supported", v)
+		}
+	}
+	if n.Security != WifiOpen && (len(n.Passphrase) < 8 || len(n.Passphrase) > 63) {
+		return fmt.Errorf("%s passphrase: want 8 to 63 characters, got %d", n.Security, len(n.Passphrase))
+	}
+	return nil
+}
+
 // hostapdConfig renders hostapd's configuration for the network.
 func hostapdConfig(iface, ctrlDir string, n WifiNetwork) string {
 	ch := n.Channel
@@ -167,6 +184,9 @@ type WifiProc struct {
 // enabled.
 func StartAP(t KernelEnv, r Radio, n WifiNetwork) *WifiProc {
 	t.Helper()
+	if err := n.validate(); err != nil {
+		t.Fatalf("testbed: Wi-Fi network: %v", err)
+	}
 	dir := TempDir(t)
 	conf := filepath.Join(dir, "hostapd.conf")
 	if err := os.WriteFile(conf, []byte(hostapdConfig(r.Iface, filepath.Join(dir, "ctrl"), n)), 0o600); err != nil {
@@ -183,6 +203,9 @@ func StartAP(t KernelEnv, r Radio, n WifiNetwork) *WifiProc {
 // until it is associated and, for secured networks, the keys are in place.
 func StartStation(t KernelEnv, r Radio, n WifiNetwork) *WifiProc {
 	t.Helper()
+	if err := n.validate(); err != nil {
+		t.Fatalf("testbed: Wi-Fi network: %v", err)
+	}
 	dir := TempDir(t)
 	conf := filepath.Join(dir, "wpa_supplicant.conf")
 	if err := os.WriteFile(conf, []byte(supplicantConfig(filepath.Join(dir, "ctrl"), n)), 0o600); err != nil {
