@@ -68,6 +68,10 @@ func RequireKernel(t KernelEnv, kinds ...string) {
 	if len(missing) == 0 {
 		return
 	}
+	if _, bench := t.(*testing.B); bench {
+		t.Skipf("testbed: needs %s, which this kernel lacks; benchmarks do not run in the kernel VM (emulated timings measure the emulator)",
+			strings.Join(missing, ", "))
+	}
 	if InGuest() {
 		t.Fatalf("testbed: the kernel VM guest lacks %s (%s); the image recipe (internal/vmtest/recipe.go) must load it",
 			strings.Join(missing, ", "), strings.Join(why, "; "))

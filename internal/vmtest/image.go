@@ -14,6 +14,7 @@ import (
 	"os/exec"
 	"path"
 	"path/filepath"
+	"sort"
 	"strings"
 	"time"
 
@@ -124,6 +125,9 @@ func EnsureImage(ctx context.Context, opts BuildOptions) (*Image, error) {
 	defer unlock()
 	if m, ok := readManifest(img.Dir); ok && m.Key == key && hostFilesUnchanged(m.HostFiles) {
 		img.KernelRelease = m.KernelRelease
+		// The manifest's time is the image's last use, for pruning.
+		now := time.Now()
+		_ = os.Chtimes(filepath.Join(img.Dir, "manifest.json"), now, now)
 		return img, nil
 	}
 	fmt.Fprintf(log, "vmtest: building the kernel VM image %s (inputs changed or not cached)\n", key[:12])
@@ -140,7 +144,7 @@ func EnsureImage(ctx context.Context, opts BuildOptions) (*Image, error) {
 	img.KernelRelease = m.KernelRelease
 	img.Built = true
 	fmt.Fprintf(log, "vmtest: image built in %.1fs: %s\n", m.BuildSeconds, img.Dir)
-	removeOldImages(filepath.Join(cache, "images"), filepath.Base(img.Dir))
+	pruneImages(filepath.Join(cache, "images"), filepath.Base(img.Dir), time.Now())
 	return img, nil
 }
 
@@ -212,13 +216,40 @@ func hostFilesUnchanged(files []hostFile) bool {
 	return true
 }
 
-// removeOldImages keeps the cache from growing with every recipe change:
-// only the image just built stays.
-func removeOldImages(dir, keep string) {
+// Several work trees (with different guest inits, so different keys) may
+// share the cache: images stay while they are used, and the cache is pruned
+// to the keepImages most recently used ones, dropping any unused for
+// pruneAfter.
+const (
+	keepImages = 4
+	pruneAfter = 7 * 24 * time.Hour
+)
+
+// pruneImages removes old images, never keep (the one just built). It
+// runs under the build lock; a guest already started is unaffected, since
+// QEMU reads kernel and initramfs when it starts.
+func pruneImages(dir, keep string, now time.Time) {
 	entries, _ := os.ReadDir(dir)
+	type aged struct {
+		name string
+		used time.Time
+	}
+	var imgs []aged
 	for _, e := range entries {
-		if e.Name() != keep {
-			os.RemoveAll(filepath.Join(dir, e.Name()))
+		if e.Name() == keep {
+			continue
+		}
+		var used time.Time
+		if st, err := os.Stat(filepath.Join(dir, e.Name(), "manifest.json")); err == nil {
+			used = st.ModTime()
+		}
+		imgs = append(imgs, aged{e.Name(), used})
+	}
+	sort.Slice(imgs, func(i, j int) bool { return imgs[i].used.After(imgs[j].used) })
+	for i, a := range imgs {
+		// Incomplete images (no manifest) have a zero time and go too.
+		if i >= keepImages-1 || now.Sub(a.used) > pruneAfter {
+			os.RemoveAll(filepath.Join(dir, a.name))
 		}
 	}
 }

@@ -5,11 +5,14 @@ import (
 	"encoding/binary"
 	"fmt"
 	"io/fs"
+	"os"
 	"os/exec"
+	"path/filepath"
 	"reflect"
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 )
 
 const sha = "7b5597492a0a65aee61985a492e6bcc3f2cde830072a0e3b3d8c7e1b90279bd3"
@@ -274,5 +277,41 @@ func TestCpioWriter(t *testing.T) {
 		if want := "bin\ndev\ndev/console\ntmp\nusr\nusr/bin\nusr/bin/tool\n"; string(out) != want {
 			t.Errorf("busybox cpio -t:\n%s\nwant\n%s", out, want)
 		}
+	}
+}
+
+func TestPruneImages(t *testing.T) {
+	dir := t.TempDir()
+	now := time.Now()
+	mk := func(name string, age time.Duration, complete bool) {
+		d := filepath.Join(dir, name)
+		if err := os.MkdirAll(d, 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if complete {
+			m := filepath.Join(d, "manifest.json")
+			if err := os.WriteFile(m, []byte("{}"), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.Chtimes(m, now.Add(-age), now.Add(-age)); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	mk("new", 0, true)
+	mk("a", time.Hour, true)
+	mk("b", 2*time.Hour, true)
+	mk("c", 3*time.Hour, true)
+	mk("d", 4*time.Hour, true)
+	mk("stale", 8*24*time.Hour, true)
+	mk("partial", 0, false)
+	pruneImages(dir, "new", now)
+	entries, _ := os.ReadDir(dir)
+	var left []string
+	for _, e := range entries {
+		left = append(left, e.Name())
+	}
+	if want := []string{"a", "b", "c", "new"}; !reflect.DeepEqual(left, want) {
+		t.Errorf("left %v, want %v", left, want)
 	}
 }

@@ -152,6 +152,7 @@ func Run(ctx context.Context, opts RunOptions) (*Result, error) {
 	start := time.Now()
 	q, err := startQEMU(args, con)
 	if err != nil {
+		con.wait()
 		return nil, err
 	}
 	res := &Result{ExitCode: -1}
