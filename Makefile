@@ -1,6 +1,9 @@
 # gonm: NetworkManager reimplemented in Go.
 #   make demo     run the daemon for real in a throwaway namespace
-#   make test     run every test tier (needs root: namespaces, private buses)
+#   make test     run every test tier (needs root: namespaces, private buses),
+#                 the kernel VM tier included
+#   make test-vm  run only the packages with kernel VM tests
+#   make vm-image build (or find cached) the kernel VM guest image
 #   make bench    benchmarks against NetworkManager 1.42, side by side
 
 GO        ?= go
@@ -19,7 +22,11 @@ BENCH_JSON ?= $(CURDIR)/bench.json
 
 PROGRAMS := $(notdir $(wildcard cmd/*))
 
-.PHONY: all build test bench demo sandbox lint install clean
+# Packages whose tests run partly in the kernel VM: their TestMain calls
+# testbed.KernelMain.
+VM_PKGS := $(sort $(dir $(shell grep -rl --include='*_test.go' 'testbed[.]KernelMain' internal cmd 2>/dev/null)))
+
+.PHONY: all build test test-vm vm-image bench demo sandbox lint install clean
 
 all: build
 
@@ -29,6 +36,12 @@ build:
 
 test: lint
 	$(GO) test $(TESTFLAGS) ./...
+
+test-vm: lint
+	$(GO) test $(TESTFLAGS) $(addprefix ./,$(VM_PKGS))
+
+vm-image:
+	$(GO) run ./internal/vmtest/cmd/gonm-vm image
 
 bench: build
 	BENCH_JSON=$(BENCH_JSON) GONM_BIN_DIR=$(BIN) $(GO) test -run='^$$' -bench=. -benchtime=1x -timeout 60m ./...
