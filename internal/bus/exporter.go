@@ -95,6 +95,8 @@ type Exporter struct {
 	// picked up by the goroutine godbus runs the call on.
 	pending sync.Map // *dbus.Message -> *pendingCall
 	exiting atomic.Bool
+
+	names nameWatch
 }
 
 // New returns an exporter whose objects live on l.
