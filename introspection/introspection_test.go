@@ -209,3 +209,29 @@ func FuzzSplitSignature(f *testing.F) {
 		}
 	})
 }
+
+func FuzzParse(f *testing.F) {
+	f.Add([]byte(standardXML))
+	f.Add([]byte(`<node><interface name="a.b"><method name="M"><arg name="x" type="a{sv}" direction="in"/></method></interface></node>`))
+	f.Add([]byte(`<node><interface name="a.b"><property name="P" type="(uu" access="read"/></interface></node>`))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		ifaces, err := Parse(data)
+		if err != nil {
+			return
+		}
+		// What parses renders and parses again to the same members.
+		for _, it := range ifaces {
+			var b strings.Builder
+			b.WriteString("<node>\n")
+			it.WriteXML(&b, "  ")
+			b.WriteString("</node>\n")
+			back, err := Parse([]byte(b.String()))
+			if err != nil || len(back) != 1 {
+				t.Fatalf("rendered XML does not parse: %v\n%s", err, b.String())
+			}
+			if len(back[0].Methods) != len(it.Methods) || len(back[0].Properties) != len(it.Properties) || len(back[0].Signals) != len(it.Signals) {
+				t.Fatalf("round trip changed %s", it.Name)
+			}
+		}
+	})
+}

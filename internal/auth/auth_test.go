@@ -209,3 +209,23 @@ func TestPolkit(t *testing.T) {
 		t.Errorf("root: %v %v", r, err)
 	}
 }
+
+func TestParseStartTime(t *testing.T) {
+	line := "4242 (a (weird) name) S 1 4242 4242 0 -1 4194560 100 0 0 0 1 2 0 0 20 0 1 0 987654 1000 100 18446744073709551615"
+	if got := parseStartTime(line); got != 987654 {
+		t.Errorf("parseStartTime = %d, want 987654", got)
+	}
+	for _, bad := range []string{"", "1 (x) S 1", "no parens at all", "1 (x) S 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 notanumber"} {
+		if got := parseStartTime(bad); got != 0 {
+			t.Errorf("parseStartTime(%q) = %d, want 0", bad, got)
+		}
+	}
+}
+
+func FuzzParseStartTime(f *testing.F) {
+	f.Add("4242 (sleep) S 1 4242 4242 0 -1 4194560 100 0 0 0 1 2 0 0 20 0 1 0 987654 1000 100")
+	f.Add("1 ((()) ) R")
+	f.Fuzz(func(t *testing.T, s string) {
+		_ = parseStartTime(s) // must not panic on any input
+	})
+}

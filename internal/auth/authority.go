@@ -110,9 +110,14 @@ func processStartTime(pid uint32) uint64 {
 	if err != nil {
 		return 0
 	}
+	return parseStartTime(string(data))
+}
+
+// parseStartTime extracts field 22 of a /proc/PID/stat line, 0 if the
+// line is malformed.
+func parseStartTime(s string) uint64 {
 	// The command name is in parentheses and may contain spaces and
 	// parentheses itself; fields count from after the last ")".
-	s := string(data)
 	i := strings.LastIndexByte(s, ')')
 	if i < 0 {
 		return 0

@@ -20,7 +20,6 @@
 package bus
 
 import (
-	"context"
 	"fmt"
 	"log/slog"
 	"sync"
@@ -186,7 +185,3 @@ func (e *Exporter) bug(format string, args ...any) {
 	}
 	e.log.Error("D-Bus export bug: " + msg)
 }
-
-// Settle waits until the loop has run everything queued, including the
-// flush of property changes. Tests use it.
-func (e *Exporter) Settle(ctx context.Context) error { return e.loop.Settle(ctx) }
