@@ -70,6 +70,8 @@ install: build
 		$(DESTDIR)$(DATADIR)/dbus-1/system.d/org.freedesktop.NetworkManager.conf
 	install -D -m 0644 data/org.freedesktop.NetworkManager.service \
 		$(DESTDIR)$(DATADIR)/dbus-1/system-services/org.freedesktop.NetworkManager.service
+	install -D -m 0644 data/org.freedesktop.NetworkManager.policy \
+		$(DESTDIR)$(DATADIR)/polkit-1/actions/org.freedesktop.NetworkManager.policy
 	install -d -m 0755 $(DESTDIR)$(SYSCONFDIR)/NetworkManager/conf.d \
 		$(DESTDIR)$(SYSCONFDIR)/NetworkManager/system-connections
 	[ -e $(DESTDIR)$(SYSCONFDIR)/NetworkManager/NetworkManager.conf ] || \

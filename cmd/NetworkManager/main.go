@@ -5,7 +5,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -13,8 +12,6 @@ import (
 	"os/signal"
 	"path/filepath"
 	"syscall"
-
-	"github.com/godbus/dbus/v5"
 
 	"github.com/gonm/gonm/internal/config"
 	"github.com/gonm/gonm/internal/logging"
@@ -57,13 +54,14 @@ func run(args []string, stdout, stderr io.Writer) int {
 	}
 	o.applyDefaults()
 
-	cfg, err := config.Load(config.Paths{
+	paths := config.Paths{
 		ConfigFile:      o.config,
 		ConfigDir:       o.configDir,
 		SystemConfigDir: o.systemConfigDir,
 		RunConfigDir:    filepath.Join(o.runDir, "conf.d"),
 		InternConfig:    o.internConfig,
-	})
+	}
+	cfg, err := config.Load(paths)
 	if err != nil {
 		fmt.Fprintf(stderr, "Failed to read configuration: %v\n", err)
 		return exitInvalidConfig
@@ -88,7 +86,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	core.Info(fmt.Sprintf("NetworkManager (version %s) is starting... (gonm %s)", version.NetworkManager, version.Release))
 	core.Info("Read config: " + describeConfigFiles(cfg))
 
-	err = serve(logs, cfg, &o)
+	err = serve(logs, cfg, paths, &o)
 	if err != nil {
 		core.Info("exiting (error)")
 		return exitFailure
@@ -179,42 +177,38 @@ func daemonize(args []string, o *options, stderr io.Writer) int {
 	return exitOK
 }
 
-// serve connects to the system bus, owns NetworkManager's name, exports the
-// objects and runs the loop until SIGTERM or SIGINT.
-func serve(logs *logging.Logging, cfg *config.Config, o *options) error {
-	busLog := logs.For(logging.Core, "bus-manager")
-	conn, err := dbus.ConnectSystemBus()
-	if err != nil {
-		busLog.Error("cannot connect to D-Bus: " + err.Error())
-		return err
-	}
-	defer conn.Close()
-
+// serve connects to the system bus, exports the objects, owns
+// NetworkManager's name and runs the loop until SIGTERM or SIGINT. SIGHUP
+// reloads the configuration, as in NetworkManager.
+func serve(logs *logging.Logging, cfg *config.Config, paths config.Paths, o *options) error {
 	l := loop.New()
-	root := newRootObject(conn, logs)
-	if err := root.export(); err != nil {
-		busLog.Error("cannot export objects: " + err.Error())
-		return err
-	}
-
-	reply, err := conn.RequestName(busName, dbus.NameFlagDoNotQueue)
+	b, err := startBus(l, logs, cfg, paths, o)
 	if err != nil {
-		busLog.Error(fmt.Sprintf("fatal failure to acquire D-Bus service %q: %v", busName, err))
 		return err
 	}
-	if reply != dbus.RequestNameReplyPrimaryOwner {
-		busLog.Error(fmt.Sprintf("fatal failure to acquire D-Bus service %q (%d). Service already taken", busName, reply))
-		return errors.New("name taken")
+	if err := b.acquireName(logs); err != nil {
+		b.conn.Close()
+		return err
 	}
-	busLog.Info(fmt.Sprintf("acquired D-Bus service %q", busName))
 
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM, syscall.SIGINT)
 	defer stop()
+	hup := make(chan os.Signal, 1)
+	signal.Notify(hup, syscall.SIGHUP)
+	defer signal.Stop(hup)
+	go func() {
+		for {
+			select {
+			case <-hup:
+				logs.For(logging.Core, "").Info("caught SIGHUP, reloading configuration")
+				l.Post(func() { b.manager.Reload(0) })
+			case <-ctx.Done():
+				return
+			}
+		}
+	}()
 	l.Run(ctx)
 	logs.For(logging.Core, "").Info("caught signal, shutting down normally.")
-
-	if _, err := conn.ReleaseName(busName); err != nil {
-		busLog.Warn("releasing D-Bus name: " + err.Error())
-	}
+	b.stop(logs)
 	return nil
 }

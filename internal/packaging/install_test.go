@@ -23,6 +23,7 @@ func TestMakeInstall(t *testing.T) {
 		"usr/lib/systemd/system/NetworkManager.service",
 		"usr/share/dbus-1/system.d/org.freedesktop.NetworkManager.conf",
 		"usr/share/dbus-1/system-services/org.freedesktop.NetworkManager.service",
+		"usr/share/polkit-1/actions/org.freedesktop.NetworkManager.policy",
 		"etc/NetworkManager/NetworkManager.conf",
 	} {
 		if _, err := os.Stat(filepath.Join(dest, f)); err != nil {

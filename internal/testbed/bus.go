@@ -59,7 +59,7 @@ func StartBus(env Env, opts BusOptions) *Bus {
 	for _, p := range includes {
 		fmt.Fprintf(&inc, "<include>%s</include>\n  ", p)
 	}
-	conf := strings.NewReplacer("@LISTEN@", "unix:path="+sock, "@INCLUDES@", inc.String()).Replace(string(tmpl))
+	conf := strings.NewReplacer("@LISTEN@", "unix:path="+escapeAddress(sock), "@INCLUDES@", inc.String()).Replace(string(tmpl))
 	confPath := filepath.Join(dir, "bus.conf")
 	if err := os.WriteFile(confPath, []byte(conf), 0o644); err != nil {
 		env.Fatalf("testbed: %v", err)
@@ -92,11 +92,27 @@ func StartBus(env Env, opts BusOptions) *Bus {
 		}
 		// Use the plain path form: it is what clients in other namespaces
 		// and mount namespaces can resolve.
-		b.Address = "unix:path=" + sock
+		b.Address = "unix:path=" + escapeAddress(sock)
 	case <-time.After(20 * time.Second):
 		env.Fatalf("testbed: dbus-daemon gave no address within 20s: %s", stderr.String())
 	}
 	return b
+}
+
+// escapeAddress escapes a value for a D-Bus address: bytes outside
+// [-0-9A-Za-z_/.\\*] become %XX (test names, and so temporary paths, may
+// contain '=' or ',').
+func escapeAddress(s string) string {
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || strings.IndexByte("-_/.\\*", c) >= 0 {
+			b.WriteByte(c)
+		} else {
+			fmt.Fprintf(&b, "%%%02x", c)
+		}
+	}
+	return b.String()
 }
 
 // Stop ends the dbus-daemon by PID. It is safe to call twice.

@@ -296,10 +296,18 @@ func RequireRoot(env Env) {
 
 // TempDir returns a fresh directory readable by other users (t.TempDir is
 // 0700), for sockets and files that processes of other users must reach.
+// The per-test parent directory the testing package makes (also 0700) is
+// made traversable, without making its listing readable.
 func TempDir(env Env) string {
 	d := env.TempDir()
 	if err := os.Chmod(d, 0o755); err != nil {
 		env.Fatalf("testbed: %v", err)
+	}
+	parent := filepath.Dir(d)
+	if st, err := os.Stat(parent); err == nil && st.Mode().Perm()&0o011 != 0o011 && parent != os.TempDir() {
+		if err := os.Chmod(parent, st.Mode().Perm()|0o011); err != nil {
+			env.Fatalf("testbed: %v", err)
+		}
 	}
 	return d
 }

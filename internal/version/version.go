@@ -2,11 +2,12 @@
 // gonm's own release.
 //
 // Clients switch features on the daemon's Version and VersionInfo
-// properties, and nmcli warns when the daemon's version differs from its
-// own. gonm implements the D-Bus API of NetworkManager 1.42 (the version
-// Debian 12 ships, whose nmcli and libnm are the reference clients), so it
-// reports exactly that version; its own release is named separately, in
-// `NetworkManager --version` and in the startup log line.
+// properties. gonm implements the D-Bus API of NetworkManager 1.42 (the
+// version Debian 12 ships, whose nmcli and libnm are the reference
+// clients), so it reports exactly that version; its own release is named
+// separately, in `NetworkManager --version` and in the startup log line.
+// Debian's nmcli 1.42 never compares versions; nmcli 1.44 and later warn
+// ("versions don't match") whenever Version is not exactly their own.
 package version
 
 import "fmt"

@@ -1,0 +1,163 @@
+package bus
+
+import (
+	"context"
+	"encoding/xml"
+	"fmt"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/godbus/dbus/v5"
+
+	"github.com/gonm/gonm/internal/loop"
+	"github.com/gonm/gonm/internal/testbed"
+)
+
+// onBus runs an exporter on a private dbus-daemon under NetworkManager's
+// name and returns it with a client connection.
+func onBus(t *testing.T) (*Exporter, *loop.Loop, *dbus.Conn) {
+	t.Helper()
+	b := testbed.StartBus(t, testbed.BusOptions{})
+	l := loop.New()
+	e := New(l, Options{Strict: true})
+	conn, err := e.Connect(b.Address)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	go l.Run(ctx)
+	t.Cleanup(func() {
+		cancel()
+		<-l.Done()
+		conn.Close()
+	})
+	if reply, err := conn.RequestName(testbed.BusName, dbus.NameFlagDoNotQueue); err != nil || reply != dbus.RequestNameReplyPrimaryOwner {
+		t.Fatalf("request name: %v %v", reply, err)
+	}
+	return e, l, b.Conn(t)
+}
+
+func TestOnARealBus(t *testing.T) {
+	e, l, client := onBus(t)
+	var mu sync.Mutex
+	var handled []string
+	ctx := context.Background()
+	var dns, agent *Object
+	if err := l.Call(ctx, func() {
+		agent = e.NewObject(agentClass(&handled, &mu))
+		_ = agent.Export()
+		dns = e.NewObject(dnsClass())
+		dns.Set(ifDns, "Mode", "default")
+		_ = dns.Export()
+	}); err != nil {
+		t.Fatal(err)
+	}
+
+	sigs := make(chan *dbus.Signal, 100)
+	client.Signal(sigs)
+	if err := client.AddMatchSignal(dbus.WithMatchSender(testbed.BusName)); err != nil {
+		t.Fatal(err)
+	}
+
+	// Pipelined calls from one client are handled in the order sent.
+	var calls []*dbus.Call
+	obj := client.Object(testbed.BusName, PathAgentManager)
+	for i := range 100 {
+		calls = append(calls, obj.Go(ifAgent+".Register", 0, nil, fmt.Sprintf("agent%03d", i)))
+	}
+	for _, c := range calls {
+		<-c.Done
+		if c.Err != nil {
+			t.Fatal(c.Err)
+		}
+	}
+	mu.Lock()
+	for i, h := range handled {
+		if want := fmt.Sprintf("Register [agent%03d]", i); h != want {
+			t.Fatalf("call %d handled as %q", i, h)
+		}
+	}
+	mu.Unlock()
+
+	// Errors keep their names on the wire.
+	err := obj.Call(ifAgent+".Unregister", 0).Err
+	if de, ok := err.(dbus.Error); !ok || de.Name != AgentManagerFailed {
+		t.Errorf("Unregister error %#v", err)
+	}
+
+	// Property reads, a change and its signal.
+	d := client.Object(testbed.BusName, PathDnsManager)
+	v, err := d.GetProperty(ifDns + ".Mode")
+	if err != nil || v.Value() != "default" {
+		t.Fatalf("Get Mode: %v %v", v, err)
+	}
+	if err := l.Call(ctx, func() { dns.Set(ifDns, "Mode", "dnsmasq") }); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case s := <-sigs:
+		if s.Name != propertiesChangedSignal || s.Path != PathDnsManager || s.Body[0] != ifDns {
+			t.Fatalf("unexpected signal %v", s)
+		}
+		if got := s.Body[1].(map[string]dbus.Variant)["Mode"].Value(); got != "dnsmasq" || len(s.Body[2].([]string)) != 0 {
+			t.Errorf("PropertiesChanged %v", s.Body)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("no PropertiesChanged")
+	}
+
+	// GetManagedObjects at /org/freedesktop.
+	var managed map[dbus.ObjectPath]map[string]map[string]dbus.Variant
+	if err := client.Object(testbed.BusName, ObjectManagerPath).Call("org.freedesktop.DBus.ObjectManager.GetManagedObjects", 0).Store(&managed); err != nil {
+		t.Fatal(err)
+	}
+	if managed[PathDnsManager][ifDns]["Mode"].Value() != "dnsmasq" || len(managed[PathAgentManager][ifAgent]) != 0 {
+		t.Errorf("GetManagedObjects: %v", managed)
+	}
+
+	// Introspect parses and lists the interfaces.
+	var data string
+	if err := d.Call("org.freedesktop.DBus.Introspectable.Introspect", 0).Store(&data); err != nil {
+		t.Fatal(err)
+	}
+	var node struct {
+		Interfaces []struct {
+			Name string `xml:"name,attr"`
+		} `xml:"interface"`
+	}
+	if err := xml.Unmarshal([]byte(data), &node); err != nil {
+		t.Fatalf("Introspect XML: %v\n%s", err, data)
+	}
+	var names []string
+	for _, i := range node.Interfaces {
+		names = append(names, i.Name)
+	}
+	if fmt.Sprint(names) != "[org.freedesktop.DBus.Properties org.freedesktop.DBus.Introspectable org.freedesktop.DBus.Peer org.freedesktop.NetworkManager.DnsManager]" {
+		t.Errorf("interfaces %v", names)
+	}
+	// Peer works on every path.
+	if err := d.Call("org.freedesktop.DBus.Peer.Ping", 0).Err; err != nil {
+		t.Errorf("Ping: %v", err)
+	}
+
+	// Removal is announced.
+	for len(sigs) > 0 {
+		<-sigs
+	}
+	if err := l.Call(ctx, func() { dns.Unexport() }); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case s := <-sigs:
+		if s.Name != "org.freedesktop.DBus.ObjectManager.InterfacesRemoved" || s.Body[0] != PathDnsManager {
+			t.Errorf("unexpected signal %v", s)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("no InterfacesRemoved")
+	}
+	err = d.Call(ifDns+".Nope", 0).Err
+	if de, ok := err.(dbus.Error); !ok || de.Name != DBusUnknownMethod {
+		t.Errorf("call on a removed object: %#v", err)
+	}
+}

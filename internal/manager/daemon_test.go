@@ -1,0 +1,329 @@
+package manager
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/godbus/dbus/v5"
+
+	"github.com/gonm/gonm/internal/bus"
+	"github.com/gonm/gonm/internal/testbed"
+	"github.com/gonm/gonm/internal/version"
+)
+
+// gonm runs the daemon in a fresh namespace on a private bus.
+type gonm struct {
+	ns   *testbed.Netns
+	d    *testbed.Daemon
+	conn *dbus.Conn
+	root dbus.BusObject
+}
+
+func startGonm(t *testing.T, opts testbed.DaemonOptions, busOpts testbed.BusOptions) *gonm {
+	t.Helper()
+	ns := testbed.NewNetns(t)
+	ns.Bus = testbed.StartBus(t, busOpts)
+	d := testbed.StartDaemon(t, ns, opts)
+	conn := ns.Bus.Conn(t)
+	return &gonm{ns: ns, d: d, conn: conn, root: conn.Object(testbed.BusName, bus.PathManager)}
+}
+
+func (g *gonm) prop(t *testing.T, name string) any {
+	t.Helper()
+	v, err := g.root.GetProperty(IfaceManager + "." + name)
+	if err != nil {
+		t.Fatalf("Get %s: %v", name, err)
+	}
+	return v.Value()
+}
+
+func dbusErr(err error) (name, msg string) {
+	var de dbus.Error
+	if errors.As(err, &de) {
+		if len(de.Body) > 0 {
+			msg, _ = de.Body[0].(string)
+		}
+		return de.Name, msg
+	}
+	if err != nil {
+		return "?", err.Error()
+	}
+	return "", ""
+}
+
+func wantError(t *testing.T, what string, err error, name, msg string) {
+	t.Helper()
+	gotName, gotMsg := dbusErr(err)
+	if gotName != name || (msg != "" && gotMsg != msg) {
+		t.Errorf("%s: error %s %q, want %s %q", what, gotName, gotMsg, name, msg)
+	}
+}
+
+func TestRootObject(t *testing.T) {
+	g := startGonm(t, testbed.DaemonOptions{}, testbed.BusOptions{})
+	// Every property, with the values of a daemon without devices.
+	var all map[string]dbus.Variant
+	if err := g.root.Call("org.freedesktop.DBus.Properties.GetAll", 0, IfaceManager).Store(&all); err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]any{
+		"Devices": []dbus.ObjectPath{}, "AllDevices": []dbus.ObjectPath{}, "Checkpoints": []dbus.ObjectPath{},
+		"NetworkingEnabled": true, "WirelessEnabled": true, "WirelessHardwareEnabled": true,
+		"WwanEnabled": true, "WwanHardwareEnabled": true, "WimaxEnabled": false, "WimaxHardwareEnabled": false,
+		"RadioFlags": uint32(0), "ActiveConnections": []dbus.ObjectPath{}, "PrimaryConnection": dbus.ObjectPath("/"),
+		"PrimaryConnectionType": "", "Metered": uint32(0), "ActivatingConnection": dbus.ObjectPath("/"),
+		"Startup": false, "Version": "1.42.4", "VersionInfo": []uint32{1<<16 | 42<<8 | 4}, "Capabilities": []uint32{},
+		"State": StateDisconnected, "Connectivity": ConnectivityUnknown, "ConnectivityCheckAvailable": false,
+		"ConnectivityCheckEnabled": false, "ConnectivityCheckUri": "", "GlobalDnsConfiguration": map[string]dbus.Variant{},
+	}
+	if len(all) != len(want) {
+		t.Errorf("GetAll has %d properties, want %d", len(all), len(want))
+	}
+	for k, w := range want {
+		v, ok := all[k]
+		if !ok {
+			t.Errorf("property %s missing", k)
+			continue
+		}
+		if fmt.Sprintf("%#v", v.Value()) != fmt.Sprintf("%#v", w) {
+			t.Errorf("%s = %#v, want %#v", k, v.Value(), w)
+		}
+	}
+	if version.NetworkManager != "1.42.4" {
+		t.Errorf("version.NetworkManager = %s", version.NetworkManager)
+	}
+
+	call := func(method string, args ...any) *dbus.Call {
+		return g.root.Call(IfaceManager+"."+method, 0, args...)
+	}
+	var state uint32
+	if err := call("state").Store(&state); err != nil || state != StateDisconnected {
+		t.Errorf("state() = %d, %v", state, err)
+	}
+	var devs []dbus.ObjectPath
+	if err := call("GetDevices").Store(&devs); err != nil || len(devs) != 0 {
+		t.Errorf("GetDevices = %v, %v", devs, err)
+	}
+	if err := call("GetAllDevices").Store(&devs); err != nil || len(devs) != 0 {
+		t.Errorf("GetAllDevices = %v, %v", devs, err)
+	}
+	wantError(t, "GetDeviceByIpIface", call("GetDeviceByIpIface", "eth0").Err, bus.ManagerUnknownDevice, "No device found for the requested iface.")
+	wantError(t, "DeactivateConnection", call("DeactivateConnection", dbus.ObjectPath("/x")).Err, bus.ManagerConnectionNotActive, "The connection was not active.")
+	wantError(t, "ActivateConnection", call("ActivateConnection", dbus.ObjectPath("/"), dbus.ObjectPath("/"), dbus.ObjectPath("/")).Err,
+		bus.ManagerFailed, "ActivateConnection is not supported yet by gonm (it needs the devices and settings layers)")
+	wantError(t, "CheckpointCreate", call("CheckpointCreate", []dbus.ObjectPath{}, uint32(0), uint32(0)).Err, bus.ManagerFailed, "")
+	wantError(t, "CheckpointCreate flags", call("CheckpointCreate", []dbus.ObjectPath{}, uint32(0), uint32(0x100)).Err, bus.ManagerInvalidArguments, "Invalid flags")
+	wantError(t, "CheckpointRollback", call("CheckpointRollback", dbus.ObjectPath("/x")).Err, bus.ManagerInvalidArguments, "checkpoint /x does not exist")
+	if err := call("CheckpointDestroy", dbus.ObjectPath("/")).Err; err != nil {
+		t.Errorf("CheckpointDestroy(/): %v", err)
+	}
+	var conn uint32
+	if err := call("CheckConnectivity").Store(&conn); err != nil || conn != ConnectivityUnknown {
+		t.Errorf("CheckConnectivity = %d, %v", conn, err)
+	}
+
+	// Logging, live.
+	var level, domains string
+	if err := call("SetLogging", "info", "CORE,DHCP4:TRACE").Err; err != nil {
+		t.Fatal(err)
+	}
+	if err := call("GetLogging").Store(&level, &domains); err != nil || level != "INFO" || domains != "DHCP4:TRACE,CORE" {
+		t.Errorf("GetLogging = %q %q, %v", level, domains, err)
+	}
+	wantError(t, "SetLogging level", call("SetLogging", "FOO", "").Err, bus.ManagerUnknownLogLevel, "Unknown log level 'FOO'")
+	wantError(t, "SetLogging domain", call("SetLogging", "", "FOO").Err, bus.ManagerUnknownLogDomain, "Unknown log domain 'FOO'")
+	if err := g.d.WaitLog("logging: level 'INFO' domains 'DHCP4:TRACE,CORE'", 10*time.Second); err != nil {
+		t.Error(err)
+	}
+	if err := call("SetLogging", "debug", "ALL").Err; err != nil {
+		t.Fatal(err)
+	}
+
+	// Reload: bad flags refused, a changed configuration re-read.
+	wantError(t, "Reload(8)", call("Reload", uint32(8)).Err, bus.ManagerInvalidArguments, "Invalid flags for reload")
+	if err := os.WriteFile(filepath.Join(g.d.ConfigDir, "90-concheck.conf"), []byte("[connectivity]\nuri=http://example.org/check\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := call("Reload", ReloadConf).Err; err != nil {
+		t.Fatal(err)
+	}
+	if g.prop(t, "ConnectivityCheckUri") != "http://example.org/check" {
+		t.Errorf("after Reload: uri %v", g.prop(t, "ConnectivityCheckUri"))
+	}
+	if g.prop(t, "ConnectivityCheckAvailable") != true {
+		t.Errorf("after Reload: ConnectivityCheckAvailable %v", g.prop(t, "ConnectivityCheckAvailable"))
+	}
+
+	// Enable: persisted in the state file, state and signal follow.
+	sigs := make(chan *dbus.Signal, 20)
+	g.conn.Signal(sigs)
+	if err := g.conn.AddMatchSignal(dbus.WithMatchObjectPath(bus.PathManager)); err != nil {
+		t.Fatal(err)
+	}
+	wantError(t, "Enable(true)", call("Enable", true).Err, bus.ManagerAlreadyEnabledOrDisabled, "Already enabled")
+	if err := call("Enable", false).Err; err != nil {
+		t.Fatal(err)
+	}
+	st, err := os.ReadFile(g.d.StateFile)
+	if err != nil || string(st) != "[main]\nNetworkingEnabled=false\nWirelessEnabled=true\nWWANEnabled=true\n" {
+		t.Errorf("state file %q, %v", st, err)
+	}
+	if g.prop(t, "NetworkingEnabled") != false || g.prop(t, "State") != StateAsleep {
+		t.Errorf("after Enable(false): NetworkingEnabled %v State %v", g.prop(t, "NetworkingEnabled"), g.prop(t, "State"))
+	}
+	waitSignal(t, sigs, IfaceManager+".StateChanged", func(s *dbus.Signal) bool { return s.Body[0] == StateAsleep })
+	wantError(t, "Enable(false)", call("Enable", false).Err, bus.ManagerAlreadyEnabledOrDisabled, "Already disabled")
+	// Radio writes are accepted and ignored while networking is off.
+	if err := g.root.SetProperty(IfaceManager+".WirelessEnabled", dbus.MakeVariant(false)); err != nil {
+		t.Fatal(err)
+	}
+	if g.prop(t, "WirelessEnabled") != true {
+		t.Error("WirelessEnabled changed while networking is disabled")
+	}
+	if err := call("Enable", true).Err; err != nil {
+		t.Fatal(err)
+	}
+	if err := g.root.SetProperty(IfaceManager+".WirelessEnabled", dbus.MakeVariant(false)); err != nil {
+		t.Fatal(err)
+	}
+	if g.prop(t, "WirelessEnabled") != false {
+		t.Error("WirelessEnabled not changed")
+	}
+	if st, _ := os.ReadFile(g.d.StateFile); !strings.Contains(string(st), "WirelessEnabled=false") {
+		t.Errorf("WirelessEnabled not persisted: %q", st)
+	}
+	wantError(t, "ConnectivityCheckEnabled", g.root.SetProperty(IfaceManager+".ConnectivityCheckEnabled", dbus.MakeVariant(true)), bus.ManagerFailed, "")
+	wantError(t, "Set Version", g.root.SetProperty(IfaceManager+".Version", dbus.MakeVariant("x")), bus.DBusInvalidArgs, "Property “Version” is not writable")
+
+	// Sleep.
+	wantError(t, "Sleep(false)", call("Sleep", false).Err, bus.ManagerAlreadyAsleepOrAwake, "Already awake")
+	if err := call("Sleep", true).Err; err != nil {
+		t.Fatal(err)
+	}
+	if g.prop(t, "State") != StateAsleep {
+		t.Errorf("asleep: State %v", g.prop(t, "State"))
+	}
+	if err := call("Sleep", false).Err; err != nil {
+		t.Fatal(err)
+	}
+	if g.prop(t, "State") != StateDisconnected {
+		t.Errorf("awake: State %v", g.prop(t, "State"))
+	}
+
+	// The state file is read at start.
+	g.d.Stop()
+	testbed.StartDaemon(t, g.ns, testbed.DaemonOptions{Dir: g.d.Dir})
+	if v, _ := g.root.GetProperty(IfaceManager + ".WirelessEnabled"); v.Value() != false {
+		t.Errorf("WirelessEnabled after restart: %v", v)
+	}
+}
+
+func waitSignal(t *testing.T, ch chan *dbus.Signal, name string, match func(*dbus.Signal) bool) {
+	t.Helper()
+	deadline := time.After(10 * time.Second)
+	for {
+		select {
+		case s := <-ch:
+			if s.Name == name && match(s) {
+				return
+			}
+		case <-deadline:
+			t.Fatalf("no %s signal", name)
+		}
+	}
+}
+
+func TestStaticObjects(t *testing.T) {
+	g := startGonm(t, testbed.DaemonOptions{ConfD: map[string]string{"dns.conf": "[main]\ndns=dnsmasq\nrc-manager=file\n"}}, testbed.BusOptions{})
+	dns := g.conn.Object(testbed.BusName, bus.PathDnsManager)
+	var all map[string]dbus.Variant
+	if err := dns.Call("org.freedesktop.DBus.Properties.GetAll", 0, IfaceDnsManager).Store(&all); err != nil {
+		t.Fatal(err)
+	}
+	if all["Mode"].Value() != "dnsmasq" || all["RcManager"].Value() != "file" || len(all["Configuration"].Value().([]map[string]dbus.Variant)) != 0 {
+		t.Errorf("DnsManager: %v", all)
+	}
+	s := g.conn.Object(testbed.BusName, bus.PathSettings)
+	if err := s.Call("org.freedesktop.DBus.Properties.GetAll", 0, IfaceSettings).Store(&all); err != nil {
+		t.Fatal(err)
+	}
+	if len(all["Connections"].Value().([]dbus.ObjectPath)) != 0 || all["CanModify"].Value() != false || all["Hostname"].Value() != readStaticHostname("/etc/hostname") {
+		t.Errorf("Settings: %v", all)
+	}
+	var conns []dbus.ObjectPath
+	if err := s.Call(IfaceSettings+".ListConnections", 0).Store(&conns); err != nil || len(conns) != 0 {
+		t.Errorf("ListConnections %v %v", conns, err)
+	}
+	wantError(t, "GetConnectionByUuid", s.Call(IfaceSettings+".GetConnectionByUuid", 0, "x").Err, bus.SettingsInvalidConnection, "No connection with the UUID was found.")
+	wantError(t, "AddConnection", s.Call(IfaceSettings+".AddConnection", 0, map[string]map[string]dbus.Variant{}).Err,
+		bus.SettingsNotSupported, "AddConnection is not supported yet by gonm (it needs the settings layer)")
+	wantError(t, "ReloadConnections", s.Call(IfaceSettings+".ReloadConnections", 0).Err, bus.SettingsNotSupported, "")
+
+	am := g.conn.Object(testbed.BusName, bus.PathAgentManager)
+	wantError(t, "Unregister", am.Call(IfaceAgentManager+".Unregister", 0).Err, bus.AgentManagerNotRegistered, "Caller is not registered as an Agent")
+	for id, msg := range map[string]string{
+		"ab":      "Identifier length not between 3 and 255 characters (inclusive)",
+		".abc":    "Identifier must not start or end with '.'",
+		"a b c":   "Identifier contains invalid character ' '",
+		"abc..de": "Identifier contains two '.' characters in sequence",
+	} {
+		wantError(t, "Register "+id, am.Call(IfaceAgentManager+".Register", 0, id).Err, bus.AgentManagerInvalidIdentifier, msg)
+	}
+	if err := am.Call(IfaceAgentManager+".RegisterWithCapabilities", 0, "org.example.agent", uint32(1)).Err; err != nil {
+		t.Fatal(err)
+	}
+	wantError(t, "Register twice", am.Call(IfaceAgentManager+".Register", 0, "org.example.agent").Err,
+		bus.AgentManagerPermissionDenied, "An agent with this ID is already registered for this user.")
+	if err := am.Call(IfaceAgentManager+".Unregister", 0).Err; err != nil {
+		t.Errorf("Unregister: %v", err)
+	}
+	// An agent whose connection goes away is forgotten.
+	other := g.ns.Bus.Conn(t)
+	if err := other.Object(testbed.BusName, bus.PathAgentManager).Call(IfaceAgentManager+".Register", 0, "org.example.agent").Err; err != nil {
+		t.Fatal(err)
+	}
+	other.Close()
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		err := am.Call(IfaceAgentManager+".Register", 0, "org.example.agent").Err
+		if err == nil {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("agent of a closed connection still registered: %v", err)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+// The objects clients bootstrap from are all in GetManagedObjects, with
+// exactly the interfaces of their classes.
+func TestManagedObjects(t *testing.T) {
+	g := startGonm(t, testbed.DaemonOptions{}, testbed.BusOptions{})
+	var managed map[dbus.ObjectPath]map[string]map[string]dbus.Variant
+	if err := g.conn.Object(testbed.BusName, bus.ObjectManagerPath).Call("org.freedesktop.DBus.ObjectManager.GetManagedObjects", 0).Store(&managed); err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for p, ifs := range managed {
+		for i := range ifs {
+			got = append(got, string(p)+" "+i)
+		}
+	}
+	slices.Sort(got)
+	want := []string{
+		"/org/freedesktop/NetworkManager org.freedesktop.NetworkManager",
+		"/org/freedesktop/NetworkManager/AgentManager org.freedesktop.NetworkManager.AgentManager",
+		"/org/freedesktop/NetworkManager/DnsManager org.freedesktop.NetworkManager.DnsManager",
+		"/org/freedesktop/NetworkManager/Settings org.freedesktop.NetworkManager.Settings",
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("managed objects:\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}
