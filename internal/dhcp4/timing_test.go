@@ -1,0 +1,128 @@
+package dhcp4
+
+import (
+	"net"
+	"net/netip"
+	"sync"
+	"testing"
+	"testing/synctest"
+	"time"
+
+	"github.com/insomniacslk/dhcp/dhcpv4"
+)
+
+// recordingTransport records when messages were sent, for timing tests in
+// a synctest bubble.
+type recordingTransport struct {
+	mu    sync.Mutex
+	sends []sent
+}
+
+type sent struct {
+	xid     dhcpv4.TransactionID
+	at      time.Time
+	msg     *dhcpv4.DHCPv4
+	unicast bool
+}
+
+func (r *recordingTransport) Broadcast(m *dhcpv4.DHCPv4, src netip.Addr) error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.sends = append(r.sends, sent{xid: m.TransactionID, at: time.Now(), msg: m})
+	return nil
+}
+
+func (r *recordingTransport) Unicast(m *dhcpv4.DHCPv4, server netip.Addr) error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.sends = append(r.sends, sent{xid: m.TransactionID, at: time.Now(), msg: m, unicast: true})
+	return nil
+}
+
+func (r *recordingTransport) Close() error { return nil }
+
+func (r *recordingTransport) all() []sent {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return append([]sent(nil), r.sends...)
+}
+
+func newTestClient(t *testing.T, cfg Config) (*Client, *recordingTransport, chan Event) {
+	cfg.IfIndex, cfg.IfName = 2, "eth1"
+	cfg.HWAddr = net.HardwareAddr{2, 0, 0, 0, 0, 1}
+	evs := make(chan Event, 64)
+	c, err := New(cfg, func(e Event) { evs <- e })
+	if err != nil {
+		t.Fatal(err)
+	}
+	tr := &recordingTransport{}
+	if err := c.start(tr); err != nil {
+		t.Fatal(err)
+	}
+	return c, tr, evs
+}
+
+func TestDiscoverBackoff(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		start := time.Now()
+		c, tr, evs := newTestClient(t, Config{Timeout: 45 * time.Second})
+		time.Sleep(200 * time.Second)
+		synctest.Wait()
+		sends := tr.all()
+		// Resends after 2, 4, 8, 16, 32, 64, 64... seconds, each plus a
+		// jitter below one second.
+		wantGaps := []time.Duration{2, 4, 8, 16, 32, 64, 64}
+		if len(sends) < len(wantGaps)+1 {
+			t.Fatalf("%d DISCOVERs in 200 s", len(sends))
+		}
+		if sends[0].at != start {
+			t.Errorf("first DISCOVER after %v", sends[0].at.Sub(start))
+		}
+		for i, g := range wantGaps {
+			gap := sends[i+1].at.Sub(sends[i].at)
+			if gap < g*time.Second || gap >= (g+1)*time.Second {
+				t.Errorf("gap %d = %v, want %v..%v", i, gap, g*time.Second, (g+1)*time.Second)
+			}
+			if sends[i].msg.MessageType() != dhcpv4.MessageTypeDiscover {
+				t.Errorf("message %d is %v", i, sends[i].msg.MessageType())
+			}
+		}
+		if sends[1].xid == sends[0].xid {
+			t.Errorf("a resent DISCOVER kept its xid")
+		}
+		select {
+		case e := <-evs:
+			if e.Type != EventTimeout {
+				t.Errorf("event %v, want timeout", e.Type)
+			}
+		default:
+			t.Errorf("no timeout event after ipv4.dhcp-timeout")
+		}
+		c.Stop(false)
+	})
+}
+
+func TestLeaseTimesDefaults(t *testing.T) {
+	mk := func(opts ...dhcpv4.Option) dhcpv4.Options {
+		o := dhcpv4.Options{}
+		for _, x := range opts {
+			o.Update(x)
+		}
+		return o
+	}
+	cases := []struct {
+		opts         dhcpv4.Options
+		life, t1, t2 time.Duration
+	}{
+		{mk(dhcpv4.OptIPAddressLeaseTime(800 * time.Second)), 800 * time.Second, 400 * time.Second, 700 * time.Second},
+		{mk(dhcpv4.OptIPAddressLeaseTime(800*time.Second), dhcpv4.OptGeneric(dhcpv4.OptionRebindingTimeValue, []byte{0, 0, 3, 0x84})), 800 * time.Second, 400 * time.Second, 700 * time.Second},
+		{mk(dhcpv4.OptIPAddressLeaseTime(800*time.Second), dhcpv4.OptGeneric(dhcpv4.OptionRenewTimeValue, []byte{0, 0, 0, 10})), 800 * time.Second, 10 * time.Second, 700 * time.Second},
+		{mk(), InfiniteLifetime, InfiniteLifetime, InfiniteLifetime},
+	}
+	for i, c := range cases {
+		life, t1, t2, err := leaseTimes(c.opts)
+		if err != nil || life != c.life || t1 != c.t1 || t2 != c.t2 {
+			t.Errorf("case %d: %v %v %v %v, want %v %v %v", i, life, t1, t2, err, c.life, c.t1, c.t2)
+		}
+	}
+}
