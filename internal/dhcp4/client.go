@@ -700,7 +700,7 @@ func (c *Client) onAck(m *dhcpv4.DHCPv4) {
 	base := c.req.baseTime
 	switch c.state {
 	case StateRenewing, StateRebinding:
-		l, err := ParseLease(m, base, c.log)
+		l, err := ParseLease(m, c.cfg.ClientID, base, c.log)
 		if err != nil {
 			c.log.Warn(fmt.Sprintf("failure to parse lease: %v", err))
 			return
@@ -713,7 +713,7 @@ func (c *Client) onAck(m *dhcpv4.DHCPv4) {
 		c.saveLease()
 		c.emit(Event{Type: EventExtended, Lease: l})
 	case StateRequesting, StateRebooting:
-		l, err := ParseLease(m, base, c.log)
+		l, err := ParseLease(m, c.cfg.ClientID, base, c.log)
 		if err != nil {
 			c.log.Warn(fmt.Sprintf("failure to parse lease: %v", err))
 			c.declineAndRestart(m, "invalid lease")

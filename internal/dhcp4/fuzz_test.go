@@ -35,7 +35,7 @@ func FuzzReceive(f *testing.F) {
 		if err != nil {
 			return
 		}
-		l, err := ParseLease(m, time.Unix(1700000000, 0), nil)
+		l, err := ParseLease(m, []byte{1, 2, 3}, time.Unix(1700000000, 0), nil)
 		if err != nil {
 			return
 		}

@@ -142,11 +142,12 @@ func defaultPrefix(a netip.Addr) int {
 func addrFrom(b []byte) netip.Addr { return netip.AddrFrom4([4]byte(b[:4])) }
 
 // ParseLease turns an ACK into a Lease, with the option map that
-// NetworkManager's internal client exports. now stamps the lease (the
+// NetworkManager's internal client exports (clientID, the identifier the
+// client sent, is shown as dhcp_client_identifier). now stamps the lease (the
 // expiry option is wall-clock). Invalid individual options are skipped and
 // logged at debug level; a lease without address or with an unusable
 // subnet mask is an error.
-func ParseLease(ack *dhcpv4.DHCPv4, now time.Time, log *slog.Logger) (*Lease, error) {
+func ParseLease(ack *dhcpv4.DHCPv4, clientID []byte, now time.Time, log *slog.Logger) (*Lease, error) {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
@@ -160,6 +161,9 @@ func ParseLease(ack *dhcpv4.DHCPv4, now time.Time, log *slog.Logger) (*Lease, er
 	opts := ack.Options
 	l := &Lease{Acquired: now, Message: ack, Options: map[string]string{}}
 	o := l.Options
+	if len(clientID) > 0 {
+		o["dhcp_client_identifier"] = dhcpopt.HexColon(clientID)
+	}
 	var err error
 	l.Lifetime, l.T1, l.T2, err = leaseTimes(opts)
 	if err != nil {

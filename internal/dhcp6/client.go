@@ -547,7 +547,7 @@ func (c *Client) onReply(m *dhcpv6.Message, now time.Time) {
 		c.serverID = sid
 	}
 	base := c.txStart
-	l := ParseReply(m, base, c.cfg.IAID, c.cfg.InfoOnly)
+	l := ParseReply(m, c.cfg.DUID, base, c.cfg.IAID, c.cfg.InfoOnly)
 	if c.cfg.InfoOnly && !c.cfg.PrefixDelegation {
 		l.T1 = m.Options.InformationRefreshTime(defaultIRT)
 	}
@@ -568,12 +568,16 @@ func (c *Client) onReply(m *dhcpv6.Message, now time.Time) {
 	}
 }
 
-// ParseReply turns a Reply into a Lease with NetworkManager's option map.
+// ParseReply turns a Reply into a Lease with NetworkManager's option map
+// (duid, the client's DUID, is shown as dhcp6_client_id).
 // base is when the exchange started (lifetimes count from it).
-func ParseReply(m *dhcpv6.Message, base time.Time, iaid uint32, infoOnly bool) *Lease {
+func ParseReply(m *dhcpv6.Message, duid []byte, base time.Time, iaid uint32, infoOnly bool) *Lease {
 	l := &Lease{Acquired: base, Options: map[string]string{}}
 	o := l.Options
 	o["iaid"] = dhcpid.IAIDHex(iaid)
+	if len(duid) > 0 {
+		o["dhcp6_client_id"] = dhcpopt.HexColon(duid)
+	}
 	if sid := m.Options.ServerID(); sid != nil {
 		l.ServerID = sid.ToBytes()
 	}

@@ -22,7 +22,7 @@ func FuzzReply(f *testing.F) {
 		if err != nil {
 			return
 		}
-		l := ParseReply(msg, time.Unix(1000, 0), 7, false)
+		l := ParseReply(msg, []byte{0, 3, 0, 1, 1, 2, 3, 4, 5, 6}, time.Unix(1000, 0), 7, false)
 		for _, a := range l.Addresses {
 			if !a.Addr.IsValid() {
 				t.Fatalf("invalid address in lease")
