@@ -30,6 +30,9 @@ func newEnv(t *testing.T) *env {
 		// Link-local addresses usable at once (no DAD wait).
 		n.MustRun("sysctl", "-q", "-w", "net.ipv6.conf.default.accept_dad=0")
 	}
+	// The kernel must not configure addresses from RAs by itself (the
+	// daemon does, as NetworkManager).
+	ns.MustRun("sysctl", "-q", "-w", "net.ipv6.conf.default.accept_ra=0")
 	testbed.Veth(t, ns, "eth1", peer, "peer1")
 	peer.MustIP("addr", "add", "2001:db8:1::1/64", "dev", "peer1")
 	e := &env{ns: ns, peer: peer}
