@@ -25,6 +25,16 @@ var dnsmasqArgs = []string{
 	"--dhcp-option=option:mtu,1400",
 	"--dhcp-option=option:ntp-server,192.0.2.123",
 	"--dhcp-option=option:classless-static-route,10.0.0.0/8,192.0.2.1,0.0.0.0/0,192.0.2.1",
+	"--dhcp-option=option:static-route,172.16.0.0,192.0.2.9",
+	"--dhcp-option=252,http://wpad.example.test/wpad.dat",
+	"--dhcp-option=option:root-path,/srv/root\\path",
+	"--dhcp-option=option:nis-domain,nis.test",
+	"--dhcp-option=option:nis-server,192.0.2.41",
+	"--dhcp-option=option:netbios-ns,192.0.2.44",
+	"--dhcp-option=224,01:02:0a",
+	"--dhcp-option=option:T1,50",
+	"--dhcp-option=option:T2,90",
+	"--dhcp-boot=pxe.bin,bootsrv,192.0.2.2",
 }
 
 // refOptions reads "DHCP4.OPTION[n]: key = value" lines of nmcli device
@@ -63,6 +73,12 @@ func TestReferenceDHCP4(t *testing.T) {
 		time.Sleep(200 * time.Millisecond)
 	}
 	refOpts := refOptions(out)
+	for _, k := range []string{"ip_address", "routers", "rfc3442_classless_static_routes", "static_routes", "wpad", "root_path",
+		"nis_domain", "nis_servers", "netbios_name_servers", "private_224", "filename", "next_server", "domain_search", "dhcp_client_identifier"} {
+		if _, ok := refOpts[k]; !ok {
+			t.Errorf("scenario broken: NetworkManager shows no %s option", k)
+		}
+	}
 	root := fmt.Sprintf("/proc/%d/root", ref.PID)
 	refLease, err := os.ReadFile(filepath.Join(root, "var/lib/NetworkManager", "internal-"+uuid+"-eth1.lease"))
 	if err != nil {
