@@ -138,16 +138,18 @@ func (d Data) clone() Data {
 }
 
 // Lifetime returns the remaining seconds until expiry at now, as the
-// kernel wants address lifetimes (0xffffffff for infinite).
+// kernel wants address lifetimes (0xffffffff for infinite). Like
+// NetworkManager it counts from now truncated to the second and rounds up,
+// so a 600 s prefix shows as valid_lft 601 right after the RA.
 func Lifetime(expiry, now time.Time) uint32 {
 	if expiry.IsZero() {
 		return Infinity
 	}
-	d := expiry.Sub(now)
+	d := expiry.Sub(now.Truncate(time.Second))
 	if d <= 0 {
 		return 0
 	}
-	return uint32((d + time.Second - 1) / time.Second)
+	return uint32(min((d+time.Second-1)/time.Second, time.Duration(Infinity-1)))
 }
 
 // Changed flags what an event changed (NetworkManager's config map).

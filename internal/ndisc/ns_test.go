@@ -117,14 +117,14 @@ func TestRadvdSLAACEUI64(t *testing.T) {
 		t.Errorf("SLAAC address %v, want %v", d.Addresses[0].Addr, wantAddr)
 	}
 	now := time.Now()
-	if lt := Lifetime(d.Addresses[0].Expiry, now); lt < 590 || lt > 600 {
+	if lt := Lifetime(d.Addresses[0].Expiry, now); lt < 590 || lt > 601 {
 		t.Errorf("valid lifetime %d", lt)
 	}
-	if lt := Lifetime(d.Addresses[0].PreferredExpiry, now); lt < 290 || lt > 300 {
+	if lt := Lifetime(d.Addresses[0].PreferredExpiry, now); lt < 290 || lt > 301 {
 		t.Errorf("preferred lifetime %d", lt)
 	}
 	g := d.Gateways[0]
-	if !g.Addr.IsLinkLocalUnicast() || g.Preference != PrefHigh || Lifetime(g.Expiry, now) > 1800 {
+	if !g.Addr.IsLinkLocalUnicast() || g.Preference != PrefHigh || Lifetime(g.Expiry, now) > 1801 {
 		t.Errorf("gateway %+v", g)
 	}
 	if d.DHCPLevel != DHCPLevelOtherConf || d.MTU != 1400 || d.HopLimit != 63 {

@@ -175,3 +175,16 @@ func FuzzParseRA(f *testing.F) {
 		}
 	})
 }
+
+func TestLifetimeRounding(t *testing.T) {
+	now := time.Unix(1000, 300*int64(time.Millisecond))
+	if got := Lifetime(now.Add(600*time.Second), now); got != 601 {
+		t.Errorf("lifetime %d, want 601 (from the truncated second, rounded up)", got)
+	}
+	if got := Lifetime(time.Time{}, now); got != Infinity {
+		t.Errorf("infinite lifetime %d", got)
+	}
+	if got := Lifetime(now.Add(-time.Second), now); got != 0 {
+		t.Errorf("expired lifetime %d", got)
+	}
+}
