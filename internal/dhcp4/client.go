@@ -433,9 +433,13 @@ func (c *Client) nextTimeout() (time.Time, bool) {
 		consider(c.deferred)
 	case StateGranted, StateBound, StateRenewing, StateRebinding:
 		if c.lease != nil {
+			// Only deadlines still ahead in this state: a passed T1 while
+			// renewing must not wake the loop again.
 			consider(c.deadline(c.lease.Lifetime))
-			if c.state != StateGranted {
+			if c.state == StateBound {
 				consider(c.deadline(c.lease.T1))
+			}
+			if c.state == StateBound || c.state == StateRenewing {
 				consider(c.deadline(c.lease.T2))
 			}
 		}

@@ -126,3 +126,62 @@ func TestLeaseTimesDefaults(t *testing.T) {
 		}
 	}
 }
+
+// serverReply answers a client message as a server would.
+func serverReply(t *testing.T, m *dhcpv4.DHCPv4, typ dhcpv4.MessageType, lease time.Duration) *dhcpv4.DHCPv4 {
+	r, err := dhcpv4.NewReplyFromRequest(m,
+		dhcpv4.WithMessageType(typ),
+		dhcpv4.WithYourIP(net.IPv4(192, 0, 2, 50)),
+		dhcpv4.WithNetmask(net.CIDRMask(24, 32)),
+		dhcpv4.WithOption(dhcpv4.OptServerIdentifier(net.IPv4(192, 0, 2, 1))),
+		dhcpv4.WithOption(dhcpv4.OptIPAddressLeaseTime(lease)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r
+}
+
+func TestRenewRebindScheduleNoBusyLoop(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		c, tr, evs := newTestClient(t, Config{})
+		defer c.Stop(false)
+		synctest.Wait()
+		disc := tr.all()[0].msg
+		c.rx <- received{msg: serverReply(t, disc, dhcpv4.MessageTypeOffer, 1000*time.Second)}
+		synctest.Wait()
+		sends := tr.all()
+		req := sends[len(sends)-1].msg
+		if req.MessageType() != dhcpv4.MessageTypeRequest || req.ServerIdentifier() == nil {
+			t.Fatalf("after OFFER sent %s", req.Summary())
+		}
+		c.rx <- received{msg: serverReply(t, req, dhcpv4.MessageTypeAck, 1000*time.Second)}
+		synctest.Wait()
+		if e := <-evs; e.Type != EventBound {
+			t.Fatalf("event %v", e.Type)
+		}
+		bound := time.Now()
+		n := len(tr.all())
+		// T1 = 500 s: RENEW (unicast), resent every 60 s (+ <1 s jitter)
+		// until T2 = 875 s, then REBIND (broadcast), then expiry at 1000 s.
+		time.Sleep(1001 * time.Second)
+		synctest.Wait()
+		var renews, rebinds []time.Duration
+		for _, s := range tr.all()[n:] {
+			switch {
+			case s.unicast:
+				renews = append(renews, s.at.Sub(bound))
+			case !s.msg.ClientIPAddr.IsUnspecified():
+				rebinds = append(rebinds, s.at.Sub(bound))
+			}
+		}
+		if len(renews) != 7 || renews[0] != 500*time.Second {
+			t.Errorf("renewals at %v, want 7 from 500 s every ~60 s", renews)
+		}
+		if len(rebinds) != 3 || rebinds[0] != 875*time.Second {
+			t.Errorf("rebinds at %v, want 3 from 875 s", rebinds)
+		}
+		if e := <-evs; e.Type != EventExpired {
+			t.Errorf("event %v, want expired", e.Type)
+		}
+	})
+}

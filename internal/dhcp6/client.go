@@ -305,9 +305,21 @@ func (c *Client) nextTimeout() (time.Time, bool) {
 	consider(c.sendAt)
 	consider(c.noLeaseAt)
 	if c.lease != nil {
-		consider(c.leaseDeadline(c.lease.T1))
-		consider(c.leaseDeadline(c.lease.T2))
-		consider(c.leaseDeadline(c.validLifetime()))
+		// Only deadlines still ahead in this state: a passed T1 while
+		// renewing must not wake the loop again.
+		switch c.state {
+		case StateBound:
+			consider(c.leaseDeadline(c.lease.T1))
+			consider(c.leaseDeadline(c.lease.T2))
+			consider(c.leaseDeadline(c.validLifetime()))
+		case StateRenew:
+			consider(c.leaseDeadline(c.lease.T2))
+			consider(c.leaseDeadline(c.validLifetime()))
+		case StateRebind:
+			consider(c.leaseDeadline(c.validLifetime()))
+		case StateInformed:
+			consider(c.leaseDeadline(c.lease.T1))
+		}
 	}
 	return t, !t.IsZero()
 }
