@@ -42,6 +42,15 @@ func newLink(t *testing.T) *link {
 	}); err != nil {
 		t.Fatal(err)
 	}
+	// The device starts DHCP on carrier: wait for it, or the first
+	// packets may be lost while the veth comes up.
+	deadline := time.Now().Add(5 * time.Second)
+	for !strings.Contains(ns.MustIP("link", "show", "eth1"), "state UP") || !strings.Contains(peer.MustIP("link", "show", "peer1"), "state UP") {
+		if time.Now().After(deadline) {
+			t.Fatal("veth has no carrier")
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
 	return l
 }
 

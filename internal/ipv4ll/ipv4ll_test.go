@@ -3,6 +3,7 @@ package ipv4ll
 import (
 	"net"
 	"net/netip"
+	"strings"
 	"testing"
 	"time"
 
@@ -23,6 +24,14 @@ func TestConflictPicksNextAddress(t *testing.T) {
 		return err
 	}); err != nil {
 		t.Fatal(err)
+	}
+	// Probes sent before the veth has carrier would be lost.
+	deadline := time.Now().Add(5 * time.Second)
+	for !strings.Contains(ns.MustIP("link", "show", "eth1"), "state UP") || !strings.Contains(peer.MustIP("link", "show", "peer1"), "state UP") {
+		if time.Now().After(deadline) {
+			t.Fatal("veth has no carrier")
+		}
+		time.Sleep(10 * time.Millisecond)
 	}
 	gen := dhcpid.NewIPv4LLGenerator(hw)
 	first, second := gen.Next(), gen.Next()
