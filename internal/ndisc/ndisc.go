@@ -1,6 +1,6 @@
 // Package ndisc is the IPv6 router discovery engine NetworkManager runs in
 // the daemon (with the kernel's accept_ra off): it solicits routers with
-// RFC 7559 back-off, parses Router Advertisements and keeps, with their
+// RFC 7559 back-off (and again before learnt items expire), parses Router Advertisements and keeps, with their
 // lifetimes, the default gateways (by preference), SLAAC addresses (EUI-64
 // or RFC 7217 stable-privacy with NetworkManager's derivation), on-link and
 // RFC 4191 routes, RDNSS/DNSSL, MTU, hop limit and timers, and the M/O
@@ -55,6 +55,12 @@ const (
 	solicitMRT = 3600 * time.Second
 	// prefixLifetimeFloor is RFC 4862 5.5.3.e's two hours.
 	prefixLifetimeFloor = 2 * time.Hour
+	// After an RA, NetworkManager solicits again this long before the
+	// first item expires, ignoring items that lived shorter than
+	// preExpiryMinLifetime since the last solicitation (they would make
+	// it solicit in a loop).
+	preExpiry            = 60 * time.Second
+	preExpiryMinLifetime = 120 * time.Second
 )
 
 // Config describes one interface.
@@ -204,6 +210,7 @@ type NDisc struct {
 	data        Data
 	solicitAt   time.Time
 	solicitRT   time.Duration
+	lastRS      time.Time
 	raTimeoutAt time.Time
 	gotRA       bool
 }
@@ -382,6 +389,7 @@ func (n *NDisc) onTimer(now time.Time) {
 			n.log.Warn(fmt.Sprintf("solicit: failure sending router solicitation: %v", err))
 		} else {
 			logTrace(n.log, "solicit: router solicitation sent")
+			n.lastRS = now
 		}
 		var next time.Duration
 		if n.solicitRT == 0 {
@@ -465,8 +473,6 @@ func (n *NDisc) receiveRA(ra *RA, from netip.Addr, now time.Time) {
 	n.log.Debug(fmt.Sprintf("received router advertisement from %s", from))
 	n.gotRA = true
 	n.raTimeoutAt = time.Time{}
-	// Routers answered: stop soliciting, as NetworkManager does.
-	n.solicitAt = time.Time{}
 	var c Changed
 	d := &n.data
 
@@ -541,9 +547,59 @@ func (n *NDisc) receiveRA(ra *RA, from netip.Addr, now time.Time) {
 	}
 	// Items announced with lifetime 0 expire right now.
 	c |= n.expire(now)
+	n.scheduleSlowSolicit(now)
 	if c != 0 {
 		n.emit(Event{Type: EventConfigChanged, Data: d.clone(), Changed: c})
 	}
+}
+
+// scheduleSlowSolicit keeps soliciting after an RA, as NetworkManager does
+// (some routers never send unsolicited RAs): the next RS goes out about a
+// minute before the first item expires, but no sooner than 4 s and no
+// later than an hour after the last RS, and starts a new back-off.
+func (n *NDisc) scheduleSlowSolicit(now time.Time) {
+	var first time.Time
+	consider := func(exp time.Time) {
+		if exp.IsZero() || (!n.lastRS.IsZero() && exp.Before(n.lastRS.Add(preExpiryMinLifetime))) {
+			return
+		}
+		if first.IsZero() || exp.Before(first) {
+			first = exp
+		}
+	}
+	d := &n.data
+	for _, g := range d.Gateways {
+		consider(g.Expiry)
+	}
+	for _, a := range d.Addresses {
+		consider(a.Expiry)
+	}
+	for _, r := range d.Routes {
+		consider(r.Expiry)
+	}
+	for _, s := range d.DNSServers {
+		consider(s.Expiry)
+	}
+	for _, s := range d.DNSDomains {
+		consider(s.Expiry)
+	}
+	n.solicitRT = 0
+	if n.lastRS.IsZero() {
+		// An unsolicited RA before our first RS: solicit now.
+		n.solicitAt = now
+		return
+	}
+	at := n.lastRS.Add(solicitMRT)
+	if !first.IsZero() {
+		if pre := first.Add(-n.jitter(preExpiry)); pre.Before(at) {
+			at = pre
+		}
+	}
+	if floor := n.lastRS.Add(solicitIRT); at.Before(floor) {
+		at = floor
+	}
+	n.solicitAt = at
+	n.log.Debug(fmt.Sprintf("solicit: schedule sending next (slow) solicitation in about %.3f seconds", max(at.Sub(now), 0).Seconds()))
 }
 
 // addGateway inserts or updates a router, keeping the list ordered by

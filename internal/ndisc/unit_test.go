@@ -121,12 +121,42 @@ func TestSolicitBackoffAndLifetimes(t *testing.T) {
 		if len(e.Data.Gateways) != 0 || e.Changed&ChangedGateways == 0 {
 			t.Errorf("router lifetime 0 kept the gateway: %+v", e)
 		}
+		// Everything learnt lived less than 120 s: no early solicitation,
+		// the next one is an hour after the last.
 		sock.mu.Lock()
 		if len(sock.sends) != nSends {
-			t.Errorf("still soliciting after an RA")
+			t.Errorf("solicited again %v after an RA with short lifetimes", time.Since(sends[len(sends)-1]))
 		}
 		sock.mu.Unlock()
 		n.Stop()
+	})
+}
+
+func TestSlowSolicitBeforeExpiry(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		n, err := New(Config{IfIndex: 2, IfName: "eth1", HWAddr: net.HardwareAddr{2, 0, 0, 0, 0, 1}}, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		sock := &fakeSocket{}
+		n.start(sock)
+		defer n.Stop()
+		time.Sleep(time.Second) // the first RS went out
+		synctest.Wait()
+		ra, _ := ParseRA(buildRA(0, 600))
+		got := time.Now()
+		n.rx <- received{ra: ra, from: netip.MustParseAddr("fe80::1")}
+		time.Sleep(700 * time.Second)
+		synctest.Wait()
+		sock.mu.Lock()
+		defer sock.mu.Unlock()
+		if len(sock.sends) < 2 {
+			t.Fatalf("no solicitation before the router lifetime ended")
+		}
+		// About 60 s (±10 %) before the 600 s router lifetime ends.
+		if d := sock.sends[1].Sub(got); d < 534*time.Second || d > 546*time.Second {
+			t.Errorf("next RS %v after the RA, want about 540 s", d)
+		}
 	})
 }
 
