@@ -64,6 +64,9 @@ type Config struct {
 	// LastAddress, when valid, is requested with INIT-REBOOT instead of
 	// the address from LeaseFile.
 	LastAddress netip.Addr
+	// RejectServers is ipv4.dhcp-reject-servers: offers from servers whose
+	// identifier is in one of these prefixes are ignored.
+	RejectServers []netip.Prefix
 	// Logger gets the client's messages (domain DHCP4); nil discards.
 	Logger *slog.Logger
 }
@@ -690,6 +693,13 @@ func (c *Client) onOffer(m *dhcpv4.DHCPv4) {
 	if yi == nil || yi.IsUnspecified() {
 		c.log.Debug("selecting lease failed: no yiaddr address")
 		return
+	}
+	sidAddr, _ := netip.AddrFromSlice(sid.To4())
+	for _, p := range c.cfg.RejectServers {
+		if p.Contains(sidAddr) {
+			c.log.Debug(fmt.Sprintf("server-id %s is in the reject-list, ignoring", sidAddr))
+			return
+		}
 	}
 	c.log.Debug(fmt.Sprintf("selecting offered lease from %s for %s", sid, yi))
 	req := c.newMessage(dhcpv4.MessageTypeRequest)

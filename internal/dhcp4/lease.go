@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"log/slog"
 	"math"
+	"math/bits"
 	"net/netip"
 	"strconv"
 	"strings"
@@ -175,9 +176,9 @@ func ParseLease(ack *dhcpv4.DHCPv4, clientID []byte, now time.Time, log *slog.Lo
 		if len(m) < 4 {
 			return nil, errors.New("could not get netmask from lease")
 		}
-		// A non-contiguous mask counts its leading ones, as the kernel
-		// takes a prefix length.
-		plen = leadingOnes(binary.BigEndian.Uint32(m))
+		// A non-contiguous mask becomes the prefix that ends at its lowest
+		// set bit, as NetworkManager computes it.
+		plen = maskPrefix(binary.BigEndian.Uint32(m))
 	}
 	l.Address = netip.PrefixFrom(yi, plen)
 	o["ip_address"] = yi.String()
@@ -330,13 +331,11 @@ func parseDomainOption(b []byte) (string, bool) {
 	return dhcpopt.NormalizeDomain(string(s))
 }
 
-func leadingOnes(m uint32) int {
-	n := 0
-	for m&0x80000000 != 0 {
-		n++
-		m <<= 1
+func maskPrefix(m uint32) int {
+	if m == 0 {
+		return 0
 	}
-	return n
+	return 32 - bits.TrailingZeros32(m)
 }
 
 func maskString(plen int) string {
