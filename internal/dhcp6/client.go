@@ -398,7 +398,9 @@ func (c *Client) newMessage(t dhcpv6.MessageType) *dhcpv6.Message {
 	m.TransactionID = dhcpv6.TransactionID(xid)
 	m.AddOption(dhcpv6.OptClientID(&dhcpv6.DUIDOpaque{Type: dhcpv6.DUIDType(binary.BigEndian.Uint16(c.cfg.DUID)), Data: c.cfg.DUID[2:]}))
 	m.AddOption(dhcpv6.OptRequestedOption(requestedOptions...))
-	if c.cfg.Hostname != "" && t != dhcpv6.MessageTypeRelease {
+	// Like systemd's client, the FQDN goes only with address requests,
+	// not with Information-Request or Release.
+	if c.cfg.Hostname != "" && t != dhcpv6.MessageTypeRelease && t != dhcpv6.MessageTypeInformationRequest {
 		m.AddOption(&dhcpv6.OptFQDN{Flags: 0, DomainName: labels(c.cfg.Hostname)})
 	}
 	return m

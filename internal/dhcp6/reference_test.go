@@ -103,3 +103,60 @@ func TestReferenceIPv6(t *testing.T) {
 		}
 	}
 }
+
+// TestReferenceInformationRequest: radvd with only the O flag, so
+// NetworkManager asks for information only; our information-only client
+// must show the same DHCP6 options.
+func TestReferenceInformationRequest(t *testing.T) {
+	testbed.RequireReference(t)
+	testbed.RequireRadvd(t)
+	e := newEnv(t)
+	testbed.StartRadvd(t, e.peer, strings.Replace(refRadvdConf, "AdvManagedFlag on;", "AdvManagedFlag off;", 1))
+	testbed.StartDnsmasq(t, e.peer, "peer1",
+		"--dhcp-range=2001:db8:1::,ra-stateless",
+		"--dhcp-option=option6:dns-server,[2001:db8:1::53]",
+		"--dhcp-option=option6:domain-search,example.test,other.test",
+		"--dhcp-option=option6:ntp-server,[2001:db8:1::123]")
+	e.ns.Bus = testbed.StartBus(t, testbed.BusOptions{Policies: []string{testbed.NetworkManagerPolicy}})
+	ref := testbed.StartReference(t, e.ns, testbed.DaemonOptions{Quiet: true})
+	e.ns.MustRun("nmcli", "connection", "add", "type", "ethernet", "ifname", "eth1", "con-name", "t",
+		"ipv4.method", "disabled", "ipv6.method", "auto")
+	var out string
+	deadline := time.Now().Add(40 * time.Second)
+	for {
+		out = e.ns.MustRun("nmcli", "-f", "GENERAL,IP6,DHCP6", "device", "show", "eth1")
+		if strings.Contains(out, "dhcp6_name_servers") {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("reference got no DHCPv6 information:\n%s", out)
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+	if err := ref.Stop(); err != nil {
+		t.Fatal(err)
+	}
+	refOpts := map[string]string{}
+	for _, m := range regexp.MustCompile(`(?m)^DHCP6\.OPTION\[\d+\]:\s+(\S+) = (.*)$`).FindAllStringSubmatch(out, -1) {
+		refOpts[m[1]] = strings.TrimSpace(m[2])
+	}
+	mid, err := hostid.ReadMachineID("")
+	if err != nil {
+		t.Skipf("no machine id: %v", err)
+	}
+	duid, _, _ := dhcpid.DUID("", dhcpid.Identity{MachineID: mid})
+	hn, _ := os.Hostname()
+	_, ev := e.start(t, Config{DUID: duid, IAID: dhcpid.IAIDFromIfName("eth1"), InfoOnly: true, Hostname: hn})
+	x := ev.wait(t, EventBound, 15*time.Second)
+	for k, v := range refOpts {
+		if x.Lease.Options[k] != v {
+			t.Errorf("option %s: ours %q, NetworkManager %q", k, x.Lease.Options[k], v)
+		}
+	}
+	for k, v := range x.Lease.Options {
+		if _, ok := refOpts[k]; !ok {
+			t.Errorf("option %s=%q not in NetworkManager's map", k, v)
+		}
+	}
+	t.Logf("reference DHCP6 options: %v", refOpts)
+}
