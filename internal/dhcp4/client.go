@@ -250,7 +250,7 @@ func New(cfg Config, notify func(Event)) (*Client, error) {
 // Start opens the sockets (in the caller's network namespace) and begins
 // with INIT-REBOOT when an address is remembered, else with DISCOVER.
 func (c *Client) Start() error {
-	tr, err := openTransport(c.cfg.IfIndex, c.cfg.HWAddr, c.rx)
+	tr, err := openTransport(c.cfg.IfIndex, c.cfg.HWAddr, c.deliver)
 	if err != nil {
 		return err
 	}
@@ -296,8 +296,16 @@ func (c *Client) start(tr transport) error {
 	return nil
 }
 
-// withARP lets tests supply the ARP connection.
-func (c *Client) withARP(a *acd.Conn) { c.arp = a }
+// deliver hands a received message to the run goroutine; false once the
+// client has ended, so that readers stop instead of blocking forever.
+func (c *Client) deliver(r received) bool {
+	select {
+	case c.rx <- r:
+		return true
+	case <-c.closed:
+		return false
+	}
+}
 
 func (c *Client) readARP() {
 	for {

@@ -271,9 +271,11 @@ func TestACDNoConflictBinds(t *testing.T) {
 	f := &fakeServer{leaseTime: 60}
 	startFakeServer(t, l, f)
 	start := time.Now()
-	_, ev := startClient(t, l, Config{ACDTimeout: 300 * time.Millisecond})
+	_, ev := startClient(t, l, Config{ACDTimeout: 900 * time.Millisecond})
 	ev.wait(t, EventBound, 10*time.Second)
-	if d := time.Since(start); d < 200*time.Millisecond {
+	// A probe lasts at least two probe intervals and the final wait: 4/9
+	// of the timeout.
+	if d := time.Since(start); d < 400*time.Millisecond {
 		t.Errorf("bound after %v: the address was not probed", d)
 	}
 }

@@ -19,8 +19,8 @@ const (
 	serverPort = 67
 )
 
-// transport sends DHCP messages; replies are pushed to the channel given
-// when it was opened.
+// transport sends DHCP messages; replies go to the deliver function given
+// when it was opened, which reports false once the client is gone.
 type transport interface {
 	// Broadcast sends from src:68 to 255.255.255.255:67 on the link layer
 	// broadcast address (packet socket: works without a configured address).
@@ -58,7 +58,7 @@ var udpPort68Filter = func() []bpf.RawInstruction {
 
 // openTransport opens the packet and UDP sockets on the interface, in the
 // calling thread's network namespace, and starts their readers.
-func openTransport(ifindex int, hw net.HardwareAddr, rx chan<- received) (transport, error) {
+func openTransport(ifindex int, hw net.HardwareAddr, deliver func(received) bool) (transport, error) {
 	ifi := &net.Interface{Index: ifindex, HardwareAddr: hw}
 	pkt, err := packet.Listen(ifi, packet.Datagram, unix.ETH_P_IP, &packet.Config{Filter: udpPort68Filter})
 	if err != nil {
@@ -70,8 +70,8 @@ func openTransport(ifindex int, hw net.HardwareAddr, rx chan<- received) (transp
 		return nil, err
 	}
 	s := &sockets{pkt: pkt, udp: udp}
-	go s.readPacket(rx)
-	go s.readUDP(rx)
+	go s.readPacket(deliver)
+	go s.readUDP(deliver)
 	return s, nil
 }
 
@@ -105,13 +105,13 @@ func openUDP(ifindex int) (net.PacketConn, error) {
 	return pc, nil
 }
 
-func (s *sockets) readPacket(rx chan<- received) {
+func (s *sockets) readPacket(deliver func(received) bool) {
 	buf := make([]byte, 65536)
 	for {
 		n, _, err := s.pkt.ReadFrom(buf)
 		if err != nil {
 			if !errors.Is(err, net.ErrClosed) {
-				rx <- received{err: err}
+				deliver(received{err: err})
 			}
 			return
 		}
@@ -120,23 +120,27 @@ func (s *sockets) readPacket(rx chan<- received) {
 			continue
 		}
 		if m, err := dhcpv4.FromBytes(payload); err == nil {
-			rx <- received{msg: m}
+			if !deliver(received{msg: m}) {
+				return
+			}
 		}
 	}
 }
 
-func (s *sockets) readUDP(rx chan<- received) {
+func (s *sockets) readUDP(deliver func(received) bool) {
 	buf := make([]byte, 65536)
 	for {
 		n, _, err := s.udp.ReadFrom(buf)
 		if err != nil {
 			if !errors.Is(err, net.ErrClosed) {
-				rx <- received{err: err}
+				deliver(received{err: err})
 			}
 			return
 		}
 		if m, err := dhcpv4.FromBytes(buf[:n]); err == nil {
-			rx <- received{msg: m}
+			if !deliver(received{msg: m}) {
+				return
+			}
 		}
 	}
 }

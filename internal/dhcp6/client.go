@@ -197,7 +197,7 @@ func New(cfg Config, notify func(Event)) (*Client, error) {
 
 // Start opens the socket and begins with Solicit or Information-Request.
 func (c *Client) Start() error {
-	tr, err := openTransport(c.cfg.IfIndex, c.rx)
+	tr, err := openTransport(c.cfg.IfIndex, c.deliver)
 	if err != nil {
 		return err
 	}
@@ -217,6 +217,17 @@ func (c *Client) start(tr transport) {
 		c.begin(StateSolicit, now)
 	}
 	go c.run()
+}
+
+// deliver hands a received message to the run goroutine; false once the
+// client has ended.
+func (c *Client) deliver(r received) bool {
+	select {
+	case c.rx <- r:
+		return true
+	case <-c.closed:
+		return false
+	}
 }
 
 // Stop ends the client, releasing a bound lease when asked and configured.

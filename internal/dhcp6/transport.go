@@ -26,7 +26,7 @@ type udpTransport struct {
 
 // openTransport opens [::]:546 bound to the interface, in the calling
 // thread's network namespace, and starts the reader.
-func openTransport(ifindex int, rx chan<- received) (*udpTransport, error) {
+func openTransport(ifindex int, deliver func(received) bool) (*udpTransport, error) {
 	fd, err := unix.Socket(unix.AF_INET6, unix.SOCK_DGRAM|unix.SOCK_CLOEXEC|unix.SOCK_NONBLOCK, unix.IPPROTO_UDP)
 	if err != nil {
 		return nil, fmt.Errorf("dhcp6: open UDP socket: %w", err)
@@ -54,17 +54,17 @@ func openTransport(ifindex int, rx chan<- received) (*udpTransport, error) {
 		return nil, fmt.Errorf("dhcp6: %w", err)
 	}
 	t := &udpTransport{conn: pc, ifindex: ifindex}
-	go t.read(rx)
+	go t.read(deliver)
 	return t, nil
 }
 
-func (t *udpTransport) read(rx chan<- received) {
+func (t *udpTransport) read(deliver func(received) bool) {
 	buf := make([]byte, 65536)
 	for {
 		n, _, err := t.conn.ReadFrom(buf)
 		if err != nil {
 			if !errors.Is(err, net.ErrClosed) {
-				rx <- received{err: err}
+				deliver(received{err: err})
 			}
 			return
 		}
@@ -72,7 +72,9 @@ func (t *udpTransport) read(rx chan<- received) {
 		if err != nil {
 			continue // malformed: dropped
 		}
-		rx <- received{msg: m}
+		if !deliver(received{msg: m}) {
+			return
+		}
 	}
 }
 

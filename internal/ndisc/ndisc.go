@@ -257,7 +257,7 @@ func New(cfg Config, notify func(Event)) (*NDisc, error) {
 // Start opens the ICMPv6 socket (in the caller's namespace) and begins
 // soliciting: the first RS within 250 ms.
 func (n *NDisc) Start() error {
-	s, err := openSocket(n.cfg.IfIndex, n.rx)
+	s, err := openSocket(n.cfg.IfIndex, n.deliver)
 	if err != nil {
 		return err
 	}
@@ -273,6 +273,17 @@ func (n *NDisc) start(s socket) {
 		n.raTimeoutAt = now.Add(n.cfg.RATimeout)
 	}
 	go n.run()
+}
+
+// deliver hands a received RA to the run goroutine; false once the engine
+// has ended.
+func (n *NDisc) deliver(r received) bool {
+	select {
+	case n.rx <- r:
+		return true
+	case <-n.closed:
+		return false
+	}
 }
 
 // Stop ends the engine and closes the socket; no event follows.

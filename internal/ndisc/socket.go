@@ -21,7 +21,7 @@ type rawSocket struct {
 
 // openSocket opens the socket in the calling thread's network namespace
 // and starts its reader.
-func openSocket(ifindex int, rx chan<- received) (*rawSocket, error) {
+func openSocket(ifindex int, deliver func(received) bool) (*rawSocket, error) {
 	fd, err := unix.Socket(unix.AF_INET6, unix.SOCK_RAW|unix.SOCK_CLOEXEC|unix.SOCK_NONBLOCK, unix.IPPROTO_ICMPV6)
 	if err != nil {
 		return nil, fmt.Errorf("ndisc: open ICMPv6 socket: %w", err)
@@ -60,11 +60,11 @@ func openSocket(ifindex int, rx chan<- received) (*rawSocket, error) {
 		return nil, fmt.Errorf("ndisc: %w", err)
 	}
 	s := &rawSocket{f: f, rc: rc, ifindex: ifindex}
-	go s.read(rx)
+	go s.read(deliver)
 	return s, nil
 }
 
-func (s *rawSocket) read(rx chan<- received) {
+func (s *rawSocket) read(deliver func(received) bool) {
 	buf := make([]byte, 65536)
 	oob := make([]byte, 128)
 	for {
@@ -82,7 +82,7 @@ func (s *rawSocket) read(rx chan<- received) {
 			if errors.Is(err, os.ErrClosed) {
 				return
 			}
-			rx <- received{err: err}
+			deliver(received{err: err})
 			return
 		}
 		src, ok := from.(*unix.SockaddrInet6)
@@ -99,7 +99,9 @@ func (s *rawSocket) read(rx chan<- received) {
 		if err != nil {
 			continue
 		}
-		rx <- received{ra: ra, from: srcAddr}
+		if !deliver(received{ra: ra, from: srcAddr}) {
+			return
+		}
 	}
 }
 
