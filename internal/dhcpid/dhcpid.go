@@ -132,8 +132,10 @@ func parseHexColon(s string) ([]byte, bool) {
 
 // ClientID computes the DHCPv4 client identifier for an ipv4.dhcp-client-id
 // value. An empty value means "not configured": NetworkManager's internal
-// client then uses the MAC client identifier. iaid4 is the IPv4 IAID;
-// duid6 is the DHCPv6 DUID (for "ipv6-duid").
+// client then uses the MAC client identifier. iaid4 is the IPv4 IAID, and
+// duid6 the DHCPv6 DUID, for "duid" and "ipv6-duid"; for "ipv6-duid"
+// NetworkManager passes the IPv6 IAID instead when ipv4.dhcp-iaid is not
+// set explicitly (IAID reports whether it was).
 func ClientID(value string, id Identity, iaid4 uint32, duid6 []byte) ([]byte, error) {
 	switch value {
 	case "", "mac":
