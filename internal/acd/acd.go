@@ -140,6 +140,28 @@ func (c *Conn) Read() (Packet, error) {
 	}
 }
 
+// Listen reads packets on a goroutine of its own until the connection is
+// closed, and hands them to the returned channel, which is closed then.
+// Packets nobody takes while the buffer is full are dropped: a prober only
+// needs those that arrive while it listens.
+func (c *Conn) Listen(buffer int) <-chan Packet {
+	ch := make(chan Packet, buffer)
+	go func() {
+		defer close(ch)
+		for {
+			p, err := c.Read()
+			if err != nil {
+				return
+			}
+			select {
+			case ch <- p:
+			default:
+			}
+		}
+	}()
+	return ch
+}
+
 // Conflicts reports whether p shows another host using addr: it claims
 // addr as sender, or (while probing) probes for addr itself.
 func Conflicts(p Packet, addr netip.Addr, own net.HardwareAddr, probing bool) bool {

@@ -180,7 +180,7 @@ type Client struct {
 
 	tr     transport
 	arp    *acd.Conn
-	arpIn  chan acd.Packet
+	arpIn  <-chan acd.Packet
 	rx     chan received
 	cmds   chan func()
 	done   chan struct{}
@@ -268,8 +268,7 @@ func (c *Client) start(tr transport) error {
 		c.arp = arp
 	}
 	if c.arp != nil {
-		c.arpIn = make(chan acd.Packet, 16)
-		go c.readARP()
+		c.arpIn = c.arp.Listen(16)
 	}
 	c.lastAddr = c.cfg.LastAddress
 	if !c.lastAddr.IsValid() && c.cfg.LeaseFile != "" {
@@ -304,19 +303,6 @@ func (c *Client) deliver(r received) bool {
 		return true
 	case <-c.closed:
 		return false
-	}
-}
-
-func (c *Client) readARP() {
-	for {
-		p, err := c.arp.Read()
-		if err != nil {
-			return
-		}
-		select {
-		case c.arpIn <- p:
-		default: // nobody probing: drop
-		}
 	}
 }
 

@@ -577,6 +577,7 @@ func (c *Client) onReply(m *dhcpv6.Message, now time.Time) {
 		l.T1 = m.Options.InformationRefreshTime(defaultIRT)
 	}
 	prev := c.state
+	refresh := prev == StateInformationRequest && c.lease != nil
 	c.lease = l
 	c.msg = nil
 	c.sendAt = time.Time{}
@@ -586,7 +587,7 @@ func (c *Client) onReply(m *dhcpv6.Message, now time.Time) {
 	} else {
 		c.state = StateBound
 	}
-	if prev == StateRenew || prev == StateRebind {
+	if prev == StateRenew || prev == StateRebind || refresh {
 		c.emit(Event{Type: EventExtended, Lease: l})
 	} else {
 		c.emit(Event{Type: EventBound, Lease: l})

@@ -108,3 +108,50 @@ func TestSolicitRetransmitRenewRebindExpire(t *testing.T) {
 		}
 	})
 }
+
+func TestInformationRefresh(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		evs := make(chan Event, 16)
+		c, err := New(Config{IfIndex: 2, IfName: "eth1", DUID: testDUID, IAID: 1, InfoOnly: true}, func(e Event) { evs <- e })
+		if err != nil {
+			t.Fatal(err)
+		}
+		tr := &fakeTransport{}
+		c.start(tr)
+		defer c.Stop(false)
+		time.Sleep(2 * time.Second)
+		synctest.Wait()
+		m, n := tr.last()
+		if m.MessageType != dhcpv6.MessageTypeInformationRequest || m.Options.OneIANA() != nil {
+			t.Fatalf("sent %v", m.Summary())
+		}
+		r := &dhcpv6.Message{MessageType: dhcpv6.MessageTypeReply, TransactionID: m.TransactionID}
+		r.AddOption(dhcpv6.OptClientID(m.Options.ClientID()))
+		r.AddOption(dhcpv6.OptDNS(net.ParseIP("2001:db8::53")))
+		r.AddOption(dhcpv6.OptInformationRefreshTime(600 * time.Second))
+		c.rx <- received{msg: r}
+		synctest.Wait()
+		if e := <-evs; e.Type != EventBound || e.Lease.Options["dhcp6_name_servers"] != "2001:db8::53" {
+			t.Fatalf("event %+v", e)
+		}
+		// The refresh time counts from the start of the exchange (within
+		// the first second).
+		time.Sleep(596 * time.Second)
+		synctest.Wait()
+		if _, n2 := tr.last(); n2 != n {
+			t.Fatalf("asked again before the refresh time")
+		}
+		time.Sleep(4 * time.Second)
+		synctest.Wait()
+		m2, _ := tr.last()
+		if m2.MessageType != dhcpv6.MessageTypeInformationRequest || m2.TransactionID == m.TransactionID {
+			t.Fatalf("no new Information-Request at the refresh time")
+		}
+		r.TransactionID = m2.TransactionID
+		c.rx <- received{msg: r}
+		synctest.Wait()
+		if e := <-evs; e.Type != EventExtended {
+			t.Errorf("refresh gave %v, want extended", e.Type)
+		}
+	})
+}

@@ -66,7 +66,7 @@ type Engine struct {
 	notify func(Event)
 	log    *slog.Logger
 	conn   *acd.Conn
-	in     chan acd.Packet
+	in     <-chan acd.Packet
 	cancel context.CancelFunc
 	ctx    context.Context
 	closed chan struct{}
@@ -85,7 +85,7 @@ func New(cfg Config, notify func(Event)) (*Engine, error) {
 		log = slog.New(slog.DiscardHandler)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
-	return &Engine{cfg: cfg, notify: notify, log: log, in: make(chan acd.Packet, 16), ctx: ctx, cancel: cancel, closed: make(chan struct{})}, nil
+	return &Engine{cfg: cfg, notify: notify, log: log, ctx: ctx, cancel: cancel, closed: make(chan struct{})}, nil
 }
 
 // Start opens the ARP socket (in the caller's namespace) and starts.
@@ -95,7 +95,7 @@ func (e *Engine) Start() error {
 		return err
 	}
 	e.conn = c
-	go e.read()
+	e.in = c.Listen(16)
 	go e.run()
 	return nil
 }
@@ -106,20 +106,6 @@ func (e *Engine) Stop() {
 	if e.conn != nil {
 		e.conn.Close()
 		<-e.closed
-	}
-}
-
-func (e *Engine) read() {
-	for {
-		p, err := e.conn.Read()
-		if err != nil {
-			close(e.in)
-			return
-		}
-		select {
-		case e.in <- p:
-		default:
-		}
 	}
 }
 
