@@ -8,6 +8,8 @@ import (
 	"testing"
 	"testing/synctest"
 	"time"
+
+	"github.com/gonm/gonm/internal/hostid"
 )
 
 // buildRA encodes a router advertisement for tests and fuzz seeds.
@@ -217,4 +219,43 @@ func TestLifetimeRounding(t *testing.T) {
 	if got := Lifetime(now.Add(-time.Second), now); got != 0 {
 		t.Errorf("expired lifetime %d", got)
 	}
+}
+
+func TestDADFailedRegenerates(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		evs := make(chan Event, 16)
+		key := []byte("0123456789abcdef0123456789abcdef")
+		n, err := New(Config{IfIndex: 2, IfName: "eth1", Mode: AddrGenStablePrivacy, NetworkID: "net", HostKey: key}, func(e Event) { evs <- e })
+		if err != nil {
+			t.Fatal(err)
+		}
+		n.start(&fakeSocket{})
+		defer n.Stop()
+		ra, _ := ParseRA(buildRA(0, 1800, pio("2001:db8::", 64, 0xc0, 3600, 3600)))
+		n.rx <- received{ra: ra, from: netip.MustParseAddr("fe80::1")}
+		synctest.Wait()
+		e := <-evs
+		a0 := e.Data.Addresses[0].Addr
+		want0, _ := hostid.StablePrivacyAddr(netip.MustParseAddr("2001:db8::"), 0, "eth1", "net", 0, key)
+		if a0 != want0 {
+			t.Fatalf("address %v, want %v", a0, want0)
+		}
+		cur := a0
+		for dad := uint32(1); dad < hostid.StablePrivacyRetries; dad++ {
+			n.DADFailed(cur)
+			synctest.Wait()
+			e = <-evs
+			want, _ := hostid.StablePrivacyAddr(netip.MustParseAddr("2001:db8::"), 0, "eth1", "net", dad, key)
+			if len(e.Data.Addresses) != 1 || e.Data.Addresses[0].Addr != want || e.Data.Addresses[0].DADCounter != dad {
+				t.Fatalf("after DAD failure %d: %+v, want %v", dad, e.Data.Addresses, want)
+			}
+			cur = want
+		}
+		// The third failure exhausts the retries: the address is dropped.
+		n.DADFailed(cur)
+		synctest.Wait()
+		if e = <-evs; len(e.Data.Addresses) != 0 {
+			t.Errorf("address kept after %d DAD failures: %+v", hostid.StablePrivacyRetries, e.Data.Addresses)
+		}
+	})
 }
