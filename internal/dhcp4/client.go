@@ -146,6 +146,12 @@ const (
 	declineDelayMin   = 10 * time.Second
 	restartDelayMax   = 300 * time.Second
 	minMaxMessageSize = 576
+	// acdTimeoutMax caps ipv4.dad-timeout for the lease check.
+	acdTimeoutMax = 30 * time.Second
+	// A declined address is refused in new offers for this long (at most
+	// declinedMax addresses), so the client does not probe it again.
+	declinedGrace = 300 * time.Second
+	declinedMax   = 30
 )
 
 type msgKind int
@@ -199,6 +205,7 @@ type Client struct {
 	acdCancel    context.CancelFunc
 	acdDone      chan acdResult
 	granted      *Lease
+	declined     map[netip.Addr]time.Time // address -> end of its grace period
 }
 
 type received struct {
@@ -688,6 +695,14 @@ func (c *Client) onOffer(m *dhcpv4.DHCPv4) {
 		c.log.Debug("selecting lease failed: no yiaddr address")
 		return
 	}
+	yiAddr, _ := netip.AddrFromSlice(yi)
+	if until, ok := c.declined[yiAddr]; ok {
+		if time.Now().Before(until) {
+			c.log.Debug(fmt.Sprintf("offered lease rejected: address %s failed ACD check", yiAddr))
+			return
+		}
+		delete(c.declined, yiAddr)
+	}
 	sidAddr, _ := netip.AddrFromSlice(sid.To4())
 	for _, p := range c.cfg.RejectServers {
 		if p.Contains(sidAddr) {
@@ -761,7 +776,7 @@ func (c *Client) startACD(l *Lease) {
 	ctx, cancel := context.WithCancel(context.Background())
 	c.acdCancel = cancel
 	c.granted = l
-	arp, in, timeout, addr := c.arp, c.arpIn, c.cfg.ACDTimeout, l.Address.Addr()
+	arp, in, timeout, addr := c.arp, c.arpIn, min(c.cfg.ACDTimeout, acdTimeoutMax), l.Address.Addr()
 	done := c.acdDone
 	go func() {
 		res, err := acd.Probe(ctx, arp, in, addr, timeout, nil)
@@ -782,11 +797,35 @@ func (c *Client) acdFinished(r acdResult) {
 		c.accept(l)
 	case r.res.Conflict:
 		c.log.Warn(fmt.Sprintf("acd: address %s is in use by %s; declining", l.Address.Addr(), r.res.By))
+		c.rememberDeclined(l.Address.Addr())
 		c.declineAndRestart(l.Message, "address in use")
 		c.emit(Event{Type: EventDeclined, Conflict: r.res.By})
 	default:
 		c.accept(l)
 	}
+}
+
+func (c *Client) rememberDeclined(a netip.Addr) {
+	if c.declined == nil {
+		c.declined = map[netip.Addr]time.Time{}
+	}
+	now := time.Now()
+	for k, until := range c.declined {
+		if !now.Before(until) {
+			delete(c.declined, k)
+		}
+	}
+	if len(c.declined) >= declinedMax {
+		// Forget the entry closest to the end of its grace period.
+		var oldest netip.Addr
+		for k, until := range c.declined {
+			if !oldest.IsValid() || until.Before(c.declined[oldest]) {
+				oldest = k
+			}
+		}
+		delete(c.declined, oldest)
+	}
+	c.declined[a] = now.Add(declinedGrace)
 }
 
 func (c *Client) accept(l *Lease) {

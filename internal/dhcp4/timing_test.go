@@ -8,6 +8,7 @@ import (
 	"testing/synctest"
 	"time"
 
+	"github.com/gonm/gonm/internal/acd"
 	"github.com/insomniacslk/dhcp/dhcpv4"
 )
 
@@ -182,6 +183,85 @@ func TestRenewRebindScheduleNoBusyLoop(t *testing.T) {
 		}
 		if e := <-evs; e.Type != EventExpired {
 			t.Errorf("event %v, want expired", e.Type)
+		}
+	})
+}
+
+// arpPipe is an ARP PacketConn whose received packets the test supplies.
+type arpPipe struct {
+	in   chan []byte
+	mu   sync.Mutex
+	sent int
+}
+
+func (p *arpPipe) ReadFrom(b []byte) (int, net.Addr, error) {
+	pkt, ok := <-p.in
+	if !ok {
+		return 0, nil, net.ErrClosed
+	}
+	return copy(b, pkt), nil, nil
+}
+func (p *arpPipe) WriteTo(b []byte, a net.Addr) (int, error) {
+	p.mu.Lock()
+	p.sent++
+	p.mu.Unlock()
+	return len(b), nil
+}
+func (p *arpPipe) Close() error                       { return nil }
+func (p *arpPipe) LocalAddr() net.Addr                { return nil }
+func (p *arpPipe) SetDeadline(t time.Time) error      { return nil }
+func (p *arpPipe) SetReadDeadline(t time.Time) error  { return nil }
+func (p *arpPipe) SetWriteDeadline(t time.Time) error { return nil }
+
+func TestDeclinedAddressRefusedInNextOffer(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		pipe := &arpPipe{in: make(chan []byte, 4)}
+		hw := net.HardwareAddr{2, 0, 0, 0, 0, 1}
+		evs := make(chan Event, 16)
+		c, err := New(Config{IfIndex: 2, IfName: "eth1", HWAddr: hw, ACDTimeout: 900 * time.Millisecond}, func(e Event) { evs <- e })
+		if err != nil {
+			t.Fatal(err)
+		}
+		c.arp = acd.NewConn(pipe, hw)
+		tr := &recordingTransport{}
+		if err := c.start(tr); err != nil {
+			t.Fatal(err)
+		}
+		defer func() {
+			c.Stop(false)
+			close(pipe.in)
+		}()
+		synctest.Wait()
+		c.rx <- received{msg: serverReply(t, tr.all()[0].msg, dhcpv4.MessageTypeOffer, 600*time.Second)}
+		synctest.Wait()
+		sends := tr.all()
+		c.rx <- received{msg: serverReply(t, sends[len(sends)-1].msg, dhcpv4.MessageTypeAck, 600*time.Second)}
+		synctest.Wait()
+		// While probing, another host answers for 192.0.2.50.
+		pipe.in <- acd.Packet{Op: acd.OpReply, SenderMAC: net.HardwareAddr{2, 0, 0, 0, 0, 9}, SenderIP: netip.MustParseAddr("192.0.2.50"),
+			TargetMAC: hw, TargetIP: netip.IPv4Unspecified()}.Marshal()
+		synctest.Wait()
+		if e := <-evs; e.Type != EventDeclined {
+			t.Fatalf("event %v, want declined", e.Type)
+		}
+		sends = tr.all()
+		if last := sends[len(sends)-1].msg; last.MessageType() != dhcpv4.MessageTypeDecline || !last.RequestedIPAddress().Equal(net.IPv4(192, 0, 2, 50)) {
+			t.Fatalf("sent %s, want DECLINE of 192.0.2.50", last.Summary())
+		}
+		// After the 10 s decline back-off the client discovers again; an
+		// offer of the same address is refused without a REQUEST.
+		time.Sleep(10*time.Second + 10*time.Millisecond)
+		synctest.Wait()
+		sends = tr.all()
+		disc := sends[len(sends)-1].msg
+		if disc.MessageType() != dhcpv4.MessageTypeDiscover {
+			t.Fatalf("after the back-off sent %v", disc.MessageType())
+		}
+		n := len(sends)
+		c.rx <- received{msg: serverReply(t, disc, dhcpv4.MessageTypeOffer, 600*time.Second)}
+		synctest.Wait()
+		if len(tr.all()) != n {
+			t.Errorf("the declined address was requested again: %s", tr.all()[n].msg.Summary())
 		}
 	})
 }
