@@ -1,0 +1,8 @@
+package setting
+
+var settingDummy = &Info{
+	Name:     "dummy",
+	Priority: prioHWBase,
+	Props: []*Property{
+	},
+}
