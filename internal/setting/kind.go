@@ -13,29 +13,29 @@ import (
 type Kind uint8
 
 const (
-	KindBool    Kind = iota + 1 // bool; D-Bus "b"
-	KindInt32                   // int32; "i" (also NetworkManager's enums and ternaries)
-	KindUint32                  // uint32; "u" (also flags)
-	KindInt64                   // int64; "x"
-	KindUint64                  // uint64; "t"
-	KindUint8                   // uint8; "y"
-	KindString                  // string; "s"
-	KindBytes                   // []byte; "ay"
-	KindStrv                    // []string; "as"
-	KindStrDict                 // map[string]string; "a{ss}"
-	KindUint32s                 // []uint32; "au"
-	KindMAC                     // string "AA:BB:..."; "ay" on D-Bus
-	KindIPAddresses             // []IPAddress
-	KindIPRoutes                // []IPRoute
-	KindRoutingRules            // []RoutingRule
-	KindDNS                     // []string of addresses; "au"/"aay" on D-Bus
-	KindBridgeVlans             // []BridgeVlan
-	KindWireGuardPeers          // []WireGuardPeer
-	KindSriovVFs                // []SriovVF
-	KindTCQdiscs                // []TCQdisc
-	KindTCTfilters              // []TCTfilter
-	KindTeamLinkWatchers        // []TeamLinkWatcher
-	KindOvsTrunks               // []OvsTrunk (ovs-port trunks)
+	KindBool             Kind = iota + 1 // bool; D-Bus "b"
+	KindInt32                            // int32; "i" (also NetworkManager's enums and ternaries)
+	KindUint32                           // uint32; "u" (also flags)
+	KindInt64                            // int64; "x"
+	KindUint64                           // uint64; "t"
+	KindUint8                            // uint8; "y"
+	KindString                           // string; "s"
+	KindBytes                            // []byte; "ay"
+	KindStrv                             // []string; "as"
+	KindStrDict                          // map[string]string; "a{ss}"
+	KindUint32s                          // []uint32; "au"
+	KindMAC                              // string "AA:BB:..."; "ay" on D-Bus
+	KindIPAddresses                      // []IPAddress
+	KindIPRoutes                         // []IPRoute
+	KindRoutingRules                     // []RoutingRule
+	KindDNS                              // []string of addresses; "au"/"aay" on D-Bus
+	KindBridgeVlans                      // []BridgeVlan
+	KindWireGuardPeers                   // []WireGuardPeer
+	KindSriovVFs                         // []SriovVF
+	KindTCQdiscs                         // []TCQdisc
+	KindTCTfilters                       // []TCTfilter
+	KindTeamLinkWatchers                 // []TeamLinkWatcher
+	KindOvsTrunks                        // []OvsTrunk (ovs-port trunks)
 )
 
 var kindNames = map[Kind]string{

@@ -3,6 +3,5 @@ package setting
 var settingDummy = &Info{
 	Name:     "dummy",
 	Priority: prioHWBase,
-	Props: []*Property{
-	},
+	Props:    []*Property{},
 }

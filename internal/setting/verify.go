@@ -377,8 +377,10 @@ func normalizeMacsec(c *Connection) bool {
 	return changed
 }
 
-func normalizeTeamConfig(c *Connection) bool     { return clearEmptyString(c.settings["team"], "config") }
-func normalizeTeamPortConfig(c *Connection) bool { return clearEmptyString(c.settings["team-port"], "config") }
+func normalizeTeamConfig(c *Connection) bool { return clearEmptyString(c.settings["team"], "config") }
+func normalizeTeamPortConfig(c *Connection) bool {
+	return clearEmptyString(c.settings["team-port"], "config")
+}
 
 func clearEmptyString(s *Setting, prop string) bool {
 	if s == nil {
