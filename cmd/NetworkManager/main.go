@@ -58,11 +58,12 @@ func run(args []string, stdout, stderr io.Writer) int {
 	o.applyDefaults()
 
 	cfg, err := config.Load(config.Paths{
-		ConfigFile:      o.config,
-		ConfigDir:       o.configDir,
-		SystemConfigDir: o.systemConfigDir,
-		RunConfigDir:    filepath.Join(o.runDir, "conf.d"),
-		InternConfig:    o.internConfig,
+		ConfigFile:        o.config,
+		ConfigDir:         o.configDir,
+		SystemConfigDir:   o.systemConfigDir,
+		RunConfigDir:      filepath.Join(o.runDir, "conf.d"),
+		InternConfig:      o.internConfig,
+		NoAutoDefaultFile: filepath.Join(o.stateDir, "no-auto-default.state"),
 	})
 	if err != nil {
 		fmt.Fprintf(stderr, "Failed to read configuration: %v\n", err)
@@ -86,7 +87,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 
 	core := logs.For(logging.Core, "")
 	core.Info(fmt.Sprintf("NetworkManager (version %s) is starting... (gonm %s)", version.NetworkManager, version.Release))
-	core.Info("Read config: " + describeConfigFiles(cfg))
+	core.Info("Read config: " + cfg.Description)
 
 	err = serve(logs, cfg, &o)
 	if err != nil {
@@ -129,27 +130,8 @@ func configureLogging(logs *logging.Logging, cfg *config.Config, o *options) err
 	return logs.Set(level, domains)
 }
 
-func describeConfigFiles(cfg *config.Config) string {
-	s := cfg.MainFile
-	if s == "" {
-		s = "(no main file)"
-	}
-	if len(cfg.DirFiles) > 0 {
-		s += " ("
-		for i, f := range cfg.DirFiles {
-			if i > 0 {
-				s += ", "
-			}
-			s += filepath.Base(f)
-		}
-		s += ")"
-	}
-	return s
-}
-
 func printConfig(w io.Writer, cfg *config.Config) {
-	fmt.Fprintf(w, "# NetworkManager configuration: %s\n\n", describeConfigFiles(cfg))
-	w.Write(cfg.File().Marshal())
+	cfg.Print(w)
 }
 
 // daemonize runs the daemon detached in a new session, as NetworkManager
@@ -191,6 +173,10 @@ func serve(logs *logging.Logging, cfg *config.Config, o *options) error {
 	defer conn.Close()
 
 	l := loop.New()
+	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM, syscall.SIGINT)
+	defer stop()
+	configs := newConfigHolder(cfg, logs.For(logging.Core, "config"))
+	watchSIGHUP(ctx, l, configs)
 	root := newRootObject(conn, logs)
 	if err := root.export(); err != nil {
 		busLog.Error("cannot export objects: " + err.Error())
@@ -208,8 +194,6 @@ func serve(logs *logging.Logging, cfg *config.Config, o *options) error {
 	}
 	busLog.Info(fmt.Sprintf("acquired D-Bus service %q", busName))
 
-	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM, syscall.SIGINT)
-	defer stop()
 	l.Run(ctx)
 	logs.For(logging.Core, "").Info("caught signal, shutting down normally.")
 
