@@ -17,7 +17,9 @@ const (
 	NegMatch                    // an "except:" spec matched
 )
 
-func isSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v' }
+func isSpace(c byte) bool {
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'
+}
 
 // SplitSpecs splits a list of match specs at ',' or ';' (escapable with
 // '\'), dropping blanks around each; "\s" keeps a blank.
