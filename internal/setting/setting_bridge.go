@@ -78,7 +78,7 @@ func verifyBridge(s *Setting, c *Connection) (Result, *Error) {
 	if err := requireInterfaceName(c); err != nil {
 		return Invalid, err
 	}
-	vlans := s.Get("vlans").([]BridgeVlan)
+	vlans, _ := s.Get("vlans").([]BridgeVlan)
 	if err := verifyBridgeVlans(vlans, n); err != nil {
 		return Invalid, err
 	}
@@ -189,7 +189,7 @@ func sortVlans(s *Setting) bool {
 	if s == nil {
 		return false
 	}
-	vlans := s.Get("vlans").([]BridgeVlan)
+	vlans, _ := s.Get("vlans").([]BridgeVlan)
 	if slices.IsSortedFunc(vlans, compareBridgeVlan) {
 		return false
 	}
@@ -265,7 +265,7 @@ func bridgeDBusKeys() {
 	for _, name := range []string{"bridge", "bridge-port"} {
 		dbusOverrides[name+".vlans"] = &dbusKey{
 			to: func(s *Setting, _ *Connection) (dbus.Variant, bool) {
-				vlans := s.Get("vlans").([]BridgeVlan)
+				vlans, _ := s.Get("vlans").([]BridgeVlan)
 				out := make([]map[string]dbus.Variant, 0, len(vlans))
 				for _, v := range vlans {
 					out = append(out, map[string]dbus.Variant{

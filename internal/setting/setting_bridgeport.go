@@ -16,7 +16,7 @@ func verifyBridgePort(s *Setting, c *Connection) (Result, *Error) {
 	if err := verifyPortOf(c, "bridge-port", "bridge"); err != nil {
 		return Invalid, err
 	}
-	vlans := s.Get("vlans").([]BridgeVlan)
+	vlans, _ := s.Get("vlans").([]BridgeVlan)
 	if err := verifyBridgeVlans(vlans, "bridge-port"); err != nil {
 		return Invalid, err
 	}

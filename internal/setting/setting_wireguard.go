@@ -198,7 +198,8 @@ func verifyWireguard(s *Setting, c *Connection) (Result, *Error) {
 	if msg := secretFlagsCheck(s.Uint32("private-key-flags"), SecretFlagNotRequired); msg != "" {
 		return Invalid, invalidProp(n, "private-key-flags", "%s", msg)
 	}
-	for i, p := range s.Get("peers").([]WireGuardPeer) {
+	peers, _ := s.Get("peers").([]WireGuardPeer)
+	for i, p := range peers {
 		if msg := validPeer(p, true, false); msg != "" {
 			code := ErrInvalidProperty
 			if strings.HasPrefix(msg, "missing") {
@@ -227,7 +228,8 @@ func verifyWireguardSecrets(s *Setting, c *Connection) *Error {
 	if k, ok := s.String("private-key"); ok && !WGKeyValid(k) {
 		return invalidProp("wireguard", "private-key", "key must be 32 bytes base64 encoded")
 	}
-	for i, p := range s.Get("peers").([]WireGuardPeer) {
+	peers, _ := s.Get("peers").([]WireGuardPeer)
+	for i, p := range peers {
 		if msg := validPeer(p, false, true); msg != "" {
 			return &Error{Code: ErrInvalidProperty, Setting: "wireguard", Property: "peers",
 				Message: fmt.Sprintf("wireguard.peers[%d]: %s", i, msg)}
@@ -251,7 +253,7 @@ func AddPeer(peers []WireGuardPeer, p WireGuardPeer) []WireGuardPeer {
 func wireguardDBusKeys() {
 	dbusOverrides["wireguard.peers"] = &dbusKey{
 		toMode: func(s *Setting, _ *Connection, mode Secrets) (dbus.Variant, bool) {
-			peers := s.Get("peers").([]WireGuardPeer)
+			peers, _ := s.Get("peers").([]WireGuardPeer)
 			if len(peers) == 0 {
 				return dbus.Variant{}, false
 			}
