@@ -62,6 +62,10 @@ func Parse(data []byte) (*File, error) {
 			line, data = data, nil
 		}
 		line = bytes.TrimSuffix(line, []byte{'\r'})
+		// GLib handles lines as C strings: a NUL byte ends the line.
+		if i := bytes.IndexByte(line, 0); i >= 0 {
+			line = line[:i]
+		}
 		trimmed := bytes.TrimLeft(line, " \t\v\f\r")
 		switch {
 		case len(trimmed) == 0:
