@@ -49,7 +49,7 @@ func pluginArg(args map[string]dbus.Variant) *Error {
 			return errorf(ErrInvalidArguments, "Unsupported argument '%s'", name)
 		}
 		if p != "keyfile" {
-			return errorf(ErrInvalidArguments, "a plugin by the name of '%s' is not available", p)
+			return errorf(ErrFailed, "failure adding connection: a plugin by the name of '%s' is not available", p)
 		}
 	}
 	return nil

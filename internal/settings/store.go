@@ -27,6 +27,9 @@ type Options struct {
 	RunDir string // in-memory profiles
 	LibDir string // read-only profiles; "" for none
 	Log    *slog.Logger
+	// InUse tells whether a profile is active; a volatile profile that is
+	// not is deleted at once. nil means none is active.
+	InUse func(p *Profile) bool
 }
 
 // uuidSeedDir is the directory whose path seeds the UUID of a profile

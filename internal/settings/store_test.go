@@ -132,7 +132,7 @@ func TestRefusedRequestsChangeNothing(t *testing.T) {
 		{"both flags", ethDict("a", u2), AddToDisk | AddInMemory, nil, "org.freedesktop.NetworkManager.Settings.InvalidArguments", "Cannot set to-disk (0x1) and in-memory (0x2) flags together"},
 		{"unknown flags", ethDict("a", u2), AddToDisk | 0x100, nil, "org.freedesktop.NetworkManager.Settings.InvalidArguments", "Unknown flags"},
 		{"unknown arg", ethDict("a", u2), AddToDisk, map[string]dbus.Variant{"x": v(1)}, "org.freedesktop.NetworkManager.Settings.InvalidArguments", "Unsupported argument 'x'"},
-		{"other plugin", ethDict("a", u2), AddToDisk, map[string]dbus.Variant{"plugin": v("ifcfg-rh")}, "org.freedesktop.NetworkManager.Settings.InvalidArguments", "a plugin by the name of 'ifcfg-rh' is not available"},
+		{"other plugin", ethDict("a", u2), AddToDisk, map[string]dbus.Variant{"plugin": v("ifcfg-rh")}, "org.freedesktop.NetworkManager.Settings.Failed", "failure adding connection: a plugin by the name of 'ifcfg-rh' is not available"},
 		{"duplicate uuid", ethDict("again", u1), AddToDisk, nil, "org.freedesktop.NetworkManager.Settings.UuidExists", "a connection with this UUID already exists"},
 		{"wrong type", setting.Dict{"connection": {"id": v(1), "uuid": v(u2), "type": v("802-3-ethernet")}}, AddToDisk, nil,
 			"org.freedesktop.NetworkManager.Settings.Connection.InvalidProperty", "connection.id: can't set property of type 's' from value of type 'i'"},
@@ -221,9 +221,17 @@ func TestUpdatePersistModes(t *testing.T) {
 	if err := e.s.Update2(p, nil, 0x1000, nil); err == nil || err.Error() != "Unknown flags" {
 		t.Errorf("unknown: %v", err)
 	}
-	// Volatile in memory.
+	// Volatile in memory: not in use, so it goes at once; in use, it
+	// stays until released.
+	inUse := true
+	e.s.opts.InUse = func(*Profile) bool { return inUse }
 	if err := e.s.Update2(p, nil, UpdateInMemory|UpdateVolatile, nil); err != nil || p.Flags() != FlagUnsaved|FlagVolatile {
 		t.Errorf("volatile: %v flags %v", err, p.Flags())
+	}
+	inUse = false
+	e.s.ReleaseVolatile(p)
+	if e.s.ByUUID(u1) != nil {
+		t.Error("released volatile profile kept")
 	}
 }
 

@@ -1,6 +1,8 @@
 package settings
 
 import (
+	"fmt"
+
 	"github.com/godbus/dbus/v5"
 
 	"github.com/gonm/gonm/internal/keyfile"
@@ -212,10 +214,28 @@ func (s *Store) update(p *Profile, c *setting.Connection, mode persistMode, vola
 	}
 	s.dropTombstones(p.uuid, t)
 	s.resolve(p.uuid, c)
-	if np := s.profiles[p.uuid]; np != nil && blockAutoconnect {
+	np := s.profiles[p.uuid]
+	if np != nil && blockAutoconnect {
 		np.BlockAutoconnect = true
 	}
+	if np != nil {
+		s.ReleaseVolatile(np)
+	}
 	return nil
+}
+
+// ReleaseVolatile deletes a volatile profile that is not in use; the
+// activation layer calls it when a volatile profile goes down.
+func (s *Store) ReleaseVolatile(p *Profile) {
+	if p.flags&FlagVolatile == 0 || s.profiles[p.uuid] != p {
+		return
+	}
+	if s.opts.InUse != nil && s.opts.InUse(p) {
+		return
+	}
+	if err := s.Delete(p); err != nil {
+		s.log.Warn(fmt.Sprintf("settings: failed to delete volatile profile %s: %v", p.uuid, err))
+	}
 }
 
 // Secrets is GetSecrets as far as the store can answer: every setting of
