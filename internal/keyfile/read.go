@@ -495,7 +495,11 @@ func (r *reader) readVPNSecrets() {
 		if !ok || err != nil {
 			continue
 		}
-		secrets[k] = v
+		// NetworkManager writes these keys encoded but reads them raw, so
+		// a secret name with special characters changes with every
+		// write; gonm decodes them, which reads NetworkManager's files
+		// the same for every name its writer produces unencoded.
+		secrets[DecodeKey(k)] = v
 	}
 	vpn.MustSet("secrets", secrets)
 }

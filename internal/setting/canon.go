@@ -69,3 +69,25 @@ func valueText(rv reflect.Value) string {
 	}
 	return fmt.Sprint(rv.Interface())
 }
+
+// structList returns a D-Bus array of structs as lists of fields, whether
+// it was decoded from the wire ([][]any) or built from Go structs.
+func structList(x any) [][]any {
+	if l, ok := x.([][]any); ok {
+		return l
+	}
+	rv := reflect.ValueOf(x)
+	if rv.Kind() != reflect.Slice || rv.Type().Elem().Kind() != reflect.Struct {
+		return nil
+	}
+	out := make([][]any, rv.Len())
+	for i := range out {
+		e := rv.Index(i)
+		fields := make([]any, e.NumField())
+		for j := range fields {
+			fields[j] = e.Field(j).Interface()
+		}
+		out[i] = fields
+	}
+	return out
+}

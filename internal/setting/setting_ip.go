@@ -446,7 +446,7 @@ func legacyAddressesFromDBus(af int, v dbus.Variant, sd map[string]dbus.Variant)
 		}
 		return out, gw
 	}
-	for _, e := range v.Value().([][]any) {
+	for _, e := range structList(v.Value()) {
 		if len(e) != 3 {
 			continue
 		}
@@ -528,7 +528,7 @@ func legacyRoutesFromDBus(af int, v dbus.Variant) []IPRoute {
 		}
 		return out
 	}
-	for _, e := range v.Value().([][]any) {
+	for _, e := range structList(v.Value()) {
 		if len(e) != 4 {
 			continue
 		}
