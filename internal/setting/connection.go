@@ -213,6 +213,12 @@ func (s *Setting) MustSet(prop string, v any) {
 }
 
 func (s *Setting) set(p *Property, v any) {
+	if v == nil {
+		// A value that did not convert (best-effort parsing) leaves the
+		// property unset.
+		delete(s.values, p.Name)
+		return
+	}
 	if p.Normalize != nil {
 		v = p.Normalize(v)
 	}
