@@ -93,7 +93,7 @@ func TestFromDBusErrors(t *testing.T) {
 
 func TestDBusRoundTrip(t *testing.T) {
 	d := Dict{
-		"connection": eth(map[string]dbus.Variant{"interface-name": v("eth0"), "autoconnect-priority": v(int32(5))})["connection"],
+		"connection":     eth(map[string]dbus.Variant{"interface-name": v("eth0"), "autoconnect-priority": v(int32(5))})["connection"],
 		"802-3-ethernet": {"mtu": v(uint32(1400)), "mac-address": v([]byte{0, 0x11, 0x22, 0x33, 0x44, 0x55})},
 		"ipv4": {"method": v("manual"), "address-data": v([]map[string]dbus.Variant{{"address": v("192.0.2.5"), "prefix": v(uint32(24))}}),
 			"gateway": v("192.0.2.1"), "dns": v([]uint32{0x08080808}),
