@@ -123,7 +123,7 @@ func (s *Store) Add(c *setting.Connection, inMemory, blockAutoconnect bool, meta
 	}
 	st.shadowed, st.owned = shadowed, owned
 	s.dropTombstones(uuid, t)
-	s.storages[st.path] = st
+	s.put(st)
 	s.resolve(uuid, c)
 	p := s.profiles[uuid]
 	if p != nil && blockAutoconnect {
@@ -238,7 +238,7 @@ func (s *Store) remove(st *storage) error {
 	if err := os.Remove(st.path); err != nil && !os.IsNotExist(err) {
 		return errorf(ErrFailed, "failure to delete \"%s\": %v", st.path, err)
 	}
-	delete(s.storages, st.path)
+	s.del(st.path)
 	return nil
 }
 
@@ -248,7 +248,7 @@ func (s *Store) dropTombstones(uuid string, t StorageType) {
 	for _, st := range s.storagesOf(uuid) {
 		if st.tombstone && st.typ >= t {
 			if _, err := keyfile.WriteNMMeta(filepath.Dir(st.path), uuid, "", ""); err == nil {
-				delete(s.storages, st.path)
+				s.del(st.path)
 			}
 		}
 	}
@@ -267,7 +267,7 @@ func (s *Store) tombstone(uuid string, inMemory bool, shadowed string) {
 		s.log.Warn(fmt.Sprintf("keyfile: nmmeta: writing \"%s\" failed: %v", path, err))
 		return
 	}
-	s.storages[path] = &storage{uuid: uuid, path: path, typ: t, tombstone: true, shadowed: shadowed}
+	s.put(&storage{uuid: uuid, path: path, typ: t, tombstone: true, shadowed: shadowed})
 }
 
 // Delete removes a profile (Delete): its file in /etc or /run, the file

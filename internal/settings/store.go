@@ -119,6 +119,7 @@ type Store struct {
 	opts     Options
 	log      *slog.Logger
 	storages map[string]*storage // by path
+	byUUID   map[string]map[string]*storage
 	profiles map[string]*Profile // visible profiles by UUID
 	order    []*Profile          // in creation order
 	next     uint64
@@ -142,7 +143,35 @@ func New(opts Options) *Store {
 	if opts.LibDir == opts.RunDir || opts.LibDir == opts.EtcDir {
 		opts.LibDir = ""
 	}
-	return &Store{opts: opts, log: log, storages: map[string]*storage{}, profiles: map[string]*Profile{}}
+	return &Store{opts: opts, log: log, storages: map[string]*storage{}, byUUID: map[string]map[string]*storage{},
+		profiles: map[string]*Profile{}}
+}
+
+// put tracks a storage, replacing whatever was known for its path.
+func (s *Store) put(st *storage) {
+	s.del(st.path)
+	s.storages[st.path] = st
+	m := s.byUUID[st.uuid]
+	if m == nil {
+		m = map[string]*storage{}
+		s.byUUID[st.uuid] = m
+	}
+	m[st.path] = st
+}
+
+// del forgets the storage of a path.
+func (s *Store) del(path string) {
+	st := s.storages[path]
+	if st == nil {
+		return
+	}
+	delete(s.storages, path)
+	if m := s.byUUID[st.uuid]; m != nil {
+		delete(m, path)
+		if len(m) == 0 {
+			delete(s.byUUID, st.uuid)
+		}
+	}
 }
 
 // Subscribe registers fn for every change; it runs on the loop.
@@ -177,11 +206,9 @@ func (s *Store) CanModify() bool { return true }
 
 // storagesOf lists the storages of a UUID, highest priority first.
 func (s *Store) storagesOf(uuid string) []*storage {
-	var out []*storage
-	for _, st := range s.storages {
-		if st.uuid == uuid {
-			out = append(out, st)
-		}
+	out := make([]*storage, 0, len(s.byUUID[uuid]))
+	for _, st := range s.byUUID[uuid] {
+		out = append(out, st)
 	}
 	slices.SortFunc(out, func(a, b *storage) int {
 		if a.wins(b) {
@@ -274,13 +301,13 @@ func mergeAgentSecrets(dst, src *setting.Connection) {
 // method and startup). Files that vanished unload their profiles.
 func (s *Store) ReloadConnections() bool {
 	old := s.storages
-	s.storages = map[string]*storage{}
+	s.storages, s.byUUID = map[string]*storage{}, map[string]map[string]*storage{}
 	for _, d := range []struct {
 		dir string
 		t   StorageType
 	}{{s.opts.RunDir, StorageRun}, {s.opts.EtcDir, StorageEtc}, {s.opts.LibDir, StorageLib}} {
 		for _, st := range s.scanDir(d.dir, d.t) {
-			s.storages[st.path] = st
+			s.put(st)
 		}
 	}
 	uuids := map[string]bool{}
@@ -329,7 +356,7 @@ func (s *Store) LoadConnections(paths []string) (ok bool, failures []string) {
 		if err != nil {
 			if _, serr := os.Lstat(full); os.IsNotExist(serr) {
 				if old := s.storages[full]; old != nil {
-					delete(s.storages, full)
+					s.del(full)
 					touched[old.uuid] = true
 				}
 				continue
@@ -341,7 +368,7 @@ func (s *Store) LoadConnections(paths []string) (ok bool, failures []string) {
 		if old := s.storages[full]; old != nil {
 			touched[old.uuid] = true
 		}
-		s.storages[full] = st
+		s.put(st)
 		touched[st.uuid] = true
 	}
 	// Other files of the same UUIDs are re-read too, so that their
@@ -352,14 +379,14 @@ func (s *Store) LoadConnections(paths []string) (ok bool, failures []string) {
 		}
 		n, err := s.loadFile(st.path, st.typ)
 		if err != nil || n.uuid != st.uuid {
-			delete(s.storages, st.path)
+			s.del(st.path)
 			if n != nil && err == nil {
-				s.storages[n.path] = n
+				s.put(n)
 				touched[n.uuid] = true
 			}
 			continue
 		}
-		s.storages[st.path] = n
+		s.put(n)
 	}
 	for _, u := range sortedKeys(touched) {
 		s.resolve(u, nil)

@@ -205,7 +205,7 @@ func (s *Store) update(p *Profile, c *setting.Connection, mode persistMode, vola
 		return errorf(ErrInvalidConnection, "failed to %s connection: %s", what, err.Error())
 	}
 	st.shadowed, st.owned = meta.ShadowedStorage, meta.ShadowedOwned
-	s.storages[st.path] = st
+	s.put(st)
 	if drop != nil && drop != st && drop.path != st.path {
 		if err := s.remove(drop); err != nil {
 			s.log.Debug("update: failed to delete moved storage " + drop.path + ": " + err.Error())
@@ -286,7 +286,7 @@ func (s *Store) ClearSecrets(p *Profile) error {
 		return err
 	}
 	st.shadowed, st.owned = p.st.shadowed, p.st.owned
-	s.storages[st.path] = st
+	s.put(st)
 	s.resolve(p.uuid, nil)
 	return nil
 }
