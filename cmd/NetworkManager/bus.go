@@ -24,7 +24,8 @@ type daemonBus struct {
 // startBus connects to the system bus (DBUS_SYSTEM_BUS_ADDRESS or the
 // default socket) and exports the root object and its companions. It runs
 // before the loop does, on the goroutine that will run the loop.
-func startBus(l *loop.Loop, logs *logging.Logging, cfg *config.Config, paths config.Paths, o *options) (*daemonBus, error) {
+func startBus(l *loop.Loop, logs *logging.Logging, configs *configHolder, o *options) (*daemonBus, error) {
+	cfg := configs.cfg
 	busLog := logs.For(logging.Core, "bus-manager")
 	exp := bus.New(l, bus.Options{Log: busLog})
 	conn, err := exp.Connect("")
@@ -40,19 +41,25 @@ func startBus(l *loop.Loop, logs *logging.Logging, cfg *config.Config, paths con
 	}
 	authority := auth.New(conn, l, mode, authLog)
 	m, err := manager.New(manager.Options{
-		Exporter:   exp,
-		Auth:       authority,
-		Logging:    logs,
-		Log:        logs.For(logging.Core, "manager"),
-		Config:     cfg,
-		LoadConfig: func() (*config.Config, error) { return config.Load(paths) },
-		StateFile:  o.stateFile,
+		Exporter: exp,
+		Auth:     authority,
+		Logging:  logs,
+		Log:      logs.For(logging.Core, "manager"),
+		Config:   cfg,
+		// The Reload method re-reads through the holder, so every layer
+		// subscribed to it sees the change, as with SIGHUP.
+		LoadConfig: func() (*config.Config, error) {
+			configs.Reload(config.CauseConf)
+			return configs.cfg, nil
+		},
+		StateFile: o.stateFile,
 	})
 	if err != nil {
 		busLog.Error("cannot export objects: " + err.Error())
 		conn.Close()
 		return nil, err
 	}
+	configs.Subscribe(func(cfg *config.Config, _ config.Change, _ *config.Config) { m.ApplyConfig(cfg) })
 	return &daemonBus{conn: conn, exp: exp, manager: m}, nil
 }
 

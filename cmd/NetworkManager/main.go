@@ -55,11 +55,12 @@ func run(args []string, stdout, stderr io.Writer) int {
 	o.applyDefaults()
 
 	paths := config.Paths{
-		ConfigFile:      o.config,
-		ConfigDir:       o.configDir,
-		SystemConfigDir: o.systemConfigDir,
-		RunConfigDir:    filepath.Join(o.runDir, "conf.d"),
-		InternConfig:    o.internConfig,
+		ConfigFile:        o.config,
+		ConfigDir:         o.configDir,
+		SystemConfigDir:   o.systemConfigDir,
+		RunConfigDir:      filepath.Join(o.runDir, "conf.d"),
+		InternConfig:      o.internConfig,
+		NoAutoDefaultFile: filepath.Join(o.stateDir, "no-auto-default.state"),
 	}
 	cfg, err := config.Load(paths)
 	if err != nil {
@@ -84,7 +85,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 
 	core := logs.For(logging.Core, "")
 	core.Info(fmt.Sprintf("NetworkManager (version %s) is starting... (gonm %s)", version.NetworkManager, version.Release))
-	core.Info("Read config: " + describeConfigFiles(cfg))
+	core.Info("Read config: " + cfg.Description)
 
 	err = serve(logs, cfg, paths, &o)
 	if err != nil {
@@ -127,27 +128,8 @@ func configureLogging(logs *logging.Logging, cfg *config.Config, o *options) err
 	return logs.Set(level, domains)
 }
 
-func describeConfigFiles(cfg *config.Config) string {
-	s := cfg.MainFile
-	if s == "" {
-		s = "(no main file)"
-	}
-	if len(cfg.DirFiles) > 0 {
-		s += " ("
-		for i, f := range cfg.DirFiles {
-			if i > 0 {
-				s += ", "
-			}
-			s += filepath.Base(f)
-		}
-		s += ")"
-	}
-	return s
-}
-
 func printConfig(w io.Writer, cfg *config.Config) {
-	fmt.Fprintf(w, "# NetworkManager configuration: %s\n\n", describeConfigFiles(cfg))
-	w.Write(cfg.File().Marshal())
+	cfg.Print(w)
 }
 
 // daemonize runs the daemon detached in a new session, as NetworkManager
@@ -182,7 +164,10 @@ func daemonize(args []string, o *options, stderr io.Writer) int {
 // reloads the configuration, as in NetworkManager.
 func serve(logs *logging.Logging, cfg *config.Config, paths config.Paths, o *options) error {
 	l := loop.New()
-	b, err := startBus(l, logs, cfg, paths, o)
+	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM, syscall.SIGINT)
+	defer stop()
+	configs := newConfigHolder(cfg, logs.For(logging.Core, "config"))
+	b, err := startBus(l, logs, configs, o)
 	if err != nil {
 		return err
 	}
@@ -191,22 +176,7 @@ func serve(logs *logging.Logging, cfg *config.Config, paths config.Paths, o *opt
 		return err
 	}
 
-	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM, syscall.SIGINT)
-	defer stop()
-	hup := make(chan os.Signal, 1)
-	signal.Notify(hup, syscall.SIGHUP)
-	defer signal.Stop(hup)
-	go func() {
-		for {
-			select {
-			case <-hup:
-				logs.For(logging.Core, "").Info("caught SIGHUP, reloading configuration")
-				l.Post(func() { b.manager.Reload(0) })
-			case <-ctx.Done():
-				return
-			}
-		}
-	}()
+	watchSIGHUP(ctx, l, configs)
 	l.Run(ctx)
 	logs.For(logging.Core, "").Info("caught signal, shutting down normally.")
 	b.stop(logs)

@@ -35,13 +35,14 @@ func TestLayeringOrderAndMasking(t *testing.T) {
 	write(t, filepath.Join(d, "etc/conf.d/20-masked.conf"), "[main]\nd=etc\n")
 	write(t, filepath.Join(d, "etc/conf.d/90-last.conf"), "[main]\ndns=etc\n")
 	write(t, filepath.Join(d, "etc/conf.d/ignored.txt"), "garbage")
-	write(t, filepath.Join(d, "etc/conf.d/.hidden.conf"), "garbage")
+	// NetworkManager reads every *.conf name, hidden ones too.
+	write(t, filepath.Join(d, "etc/conf.d/.hidden.conf"), "[main]\nhidden=yes\n")
 
 	c, err := Load(p)
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := map[string]string{"dns": "etc", "a": "lib", "b": "run", "c": "main", "d": "etc", "fromrun": "yes"}
+	want := map[string]string{"dns": "etc", "a": "lib", "b": "run", "c": "main", "d": "etc", "fromrun": "yes", "hidden": "yes"}
 	for k, v := range want {
 		if got, ok := c.String("main", k); !ok || got != v {
 			t.Errorf("main.%s = %q (set %v), want %q", k, got, ok, v)
@@ -56,7 +57,7 @@ func TestLayeringOrderAndMasking(t *testing.T) {
 	for _, f := range c.DirFiles {
 		bases = append(bases, filepath.Base(f))
 	}
-	if want := []string{"10-lib.conf", "30-run-masked.conf", "40-run.conf", "20-masked.conf", "90-last.conf"}; !slices.Equal(bases, want) {
+	if want := []string{"10-lib.conf", "30-run-masked.conf", "40-run.conf", ".hidden.conf", "20-masked.conf", "90-last.conf"}; !slices.Equal(bases, want) {
 		t.Errorf("read order %v, want %v", bases, want)
 	}
 }
@@ -64,7 +65,8 @@ func TestLayeringOrderAndMasking(t *testing.T) {
 func TestBrokenFileNamesItself(t *testing.T) {
 	d := t.TempDir()
 	write(t, filepath.Join(d, "conf.d/bad.conf"), "[main]\nno pair here\n")
-	_, err := Load(Paths{ConfigFile: filepath.Join(d, "none.conf"), ConfigDir: filepath.Join(d, "conf.d"),
+	write(t, filepath.Join(d, "main.conf"), "[main]\n")
+	_, err := Load(Paths{ConfigFile: filepath.Join(d, "main.conf"), ConfigDir: filepath.Join(d, "conf.d"),
 		SystemConfigDir: filepath.Join(d, "x"), RunConfigDir: filepath.Join(d, "y")})
 	if err == nil || !strings.Contains(err.Error(), "bad.conf") {
 		t.Fatalf("Load = %v, want an error naming bad.conf", err)

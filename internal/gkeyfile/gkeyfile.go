@@ -15,6 +15,7 @@ import (
 	"bytes"
 	"fmt"
 	"strings"
+	"unicode/utf8"
 )
 
 // File is a parsed key file. Groups and keys keep their first-seen order,
@@ -61,6 +62,10 @@ func Parse(data []byte) (*File, error) {
 			line, data = data, nil
 		}
 		line = bytes.TrimSuffix(line, []byte{'\r'})
+		// GLib handles lines as C strings: a NUL byte ends the line.
+		if i := bytes.IndexByte(line, 0); i >= 0 {
+			line = line[:i]
+		}
 		trimmed := bytes.TrimLeft(line, " \t\v\f\r")
 		switch {
 		case len(trimmed) == 0:
@@ -192,11 +197,15 @@ func (g *Group) Delete(key string) {
 	}
 }
 
-// String returns the key's value with GLib's string escapes undone.
+// String returns the key's value with GLib's string escapes undone. As in
+// GLib, a value that is not UTF-8 is an error (Raw still returns it).
 func (g *Group) String(key string) (string, bool, error) {
 	raw, ok := g.value[key]
 	if !ok {
 		return "", false, nil
+	}
+	if !utf8.ValidString(raw) {
+		return "", true, fmt.Errorf("key %q has a value that is not UTF-8", key)
 	}
 	s, err := Unescape(raw)
 	return s, true, err
@@ -211,6 +220,9 @@ func (g *Group) List(key string) ([]string, bool, error) {
 	raw, ok := g.value[key]
 	if !ok {
 		return nil, false, nil
+	}
+	if !utf8.ValidString(raw) {
+		return nil, true, fmt.Errorf("key %q has a value that is not UTF-8", key)
 	}
 	l, err := SplitList(raw, ';')
 	return l, true, err

@@ -122,3 +122,21 @@ func FuzzParse(f *testing.F) {
 		}
 	})
 }
+
+// TestNULEndsLine checks GLib's C-string handling of NUL bytes: the rest
+// of the line is ignored.
+func TestNULEndsLine(t *testing.T) {
+	f, err := Parse([]byte("[g]\n\x00=0\na=x\x00y\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if keys := f.Group("g").Keys(); len(keys) != 1 || keys[0] != "a" {
+		t.Errorf("keys %q", keys)
+	}
+	if v, _ := f.Group("g").Raw("a"); v != "x" {
+		t.Errorf("value %q", v)
+	}
+	if _, err := Parse([]byte("[g]\na\x00b=0\n")); err == nil {
+		t.Error("key cut by NUL accepted")
+	}
+}

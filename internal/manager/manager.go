@@ -248,8 +248,16 @@ func (m *Manager) reloadConfig() {
 		m.log.Error("Failed to reload the configuration: " + err.Error())
 		return
 	}
+	m.ApplyConfig(cfg)
+}
+
+// ApplyConfig takes a newly loaded configuration into use (on the loop).
+// Applying the configuration already in use does nothing.
+func (m *Manager) ApplyConfig(cfg *config.Config) {
+	if cfg == m.cfg {
+		return
+	}
 	m.cfg = cfg
-	m.log.Info("config: reloaded configuration")
 	m.applyConnectivityConfig()
 	m.applyDNSConfig()
 }

@@ -1,0 +1,10 @@
+package setting
+
+var settingBluetooth = &Info{
+	Name:     "bluetooth",
+	Priority: prioHWNonBase,
+	Props: []*Property{
+		{Name: "bdaddr", Kind: KindMAC, DBus: "ay", Direct: true, Nmcli: &Nmcli{Order: 1, Alias: "addr"}},
+		{Name: "type", Kind: KindString, DBus: "s", Direct: true, Nmcli: &Nmcli{Order: 2, Alias: "bt-type"}},
+	},
+}

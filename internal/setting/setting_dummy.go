@@ -1,0 +1,7 @@
+package setting
+
+var settingDummy = &Info{
+	Name:     "dummy",
+	Priority: prioHWBase,
+	Props:    []*Property{},
+}

@@ -1,0 +1,7 @@
+package setting
+
+var settingGeneric = &Info{
+	Name:     "generic",
+	Priority: prioHWBase,
+	Props:    []*Property{},
+}

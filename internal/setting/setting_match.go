@@ -1,0 +1,24 @@
+package setting
+
+var settingMatch = &Info{
+	Name:     "match",
+	Priority: prioAux,
+	Props: []*Property{
+		{Name: "driver", Kind: KindStrv, DBus: "as", Direct: true, Nmcli: &Nmcli{Order: 3}},
+		{Name: "interface-name", Kind: KindStrv, DBus: "as", Direct: true, Nmcli: &Nmcli{Order: 1}},
+		{Name: "kernel-command-line", Kind: KindStrv, DBus: "as", Direct: true, Nmcli: &Nmcli{Order: 2}},
+		{Name: "path", Kind: KindStrv, DBus: "as", Direct: true, Nmcli: &Nmcli{Order: 4}},
+	},
+	Verify: verifyMatch,
+}
+
+func verifyMatch(s *Setting, c *Connection) (Result, *Error) {
+	for _, p := range []string{"interface-name", "kernel-command-line", "driver", "path"} {
+		for _, v := range s.Strv(p) {
+			if v == "" {
+				return Invalid, invalidProp("match", p, "is empty")
+			}
+		}
+	}
+	return Success, nil
+}

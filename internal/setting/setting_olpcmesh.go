@@ -1,0 +1,12 @@
+package setting
+
+var settingOlpcMesh = &Info{
+	Name:     "802-11-olpc-mesh",
+	Alias:    "olpc-mesh",
+	Priority: prioHWBase,
+	Props: []*Property{
+		{Name: "channel", Kind: KindUint32, DBus: "u", Direct: true, Nmcli: &Nmcli{Order: 2, Alias: "channel"}},
+		{Name: "dhcp-anycast-address", Kind: KindMAC, DBus: "ay", Direct: true, Nmcli: &Nmcli{Order: 3, Alias: "dhcp-anycast"}},
+		{Name: "ssid", Kind: KindBytes, DBus: "ay", Direct: true, Nmcli: &Nmcli{Order: 1, Alias: "ssid"}},
+	},
+}

@@ -1,0 +1,10 @@
+package setting
+
+var settingOvsInterface = &Info{
+	Name:     "ovs-interface",
+	Priority: prioHWBase,
+	Props: []*Property{
+		{Name: "ofport-request", Kind: KindUint32, DBus: "u", Range: rng(0, 65279), Direct: true, Nmcli: &Nmcli{Order: 2}},
+		{Name: "type", Kind: KindString, DBus: "s", Direct: true, Nmcli: &Nmcli{Order: 1}},
+	},
+}

@@ -1,0 +1,15 @@
+package setting
+
+var settingOvsPort = &Info{
+	Name:     "ovs-port",
+	Priority: prioHWBase,
+	Props: []*Property{
+		{Name: "bond-downdelay", Kind: KindUint32, DBus: "u", Direct: true, Nmcli: &Nmcli{Order: 7}},
+		{Name: "bond-mode", Kind: KindString, DBus: "s", Direct: true, Nmcli: &Nmcli{Order: 5}},
+		{Name: "bond-updelay", Kind: KindUint32, DBus: "u", Direct: true, Nmcli: &Nmcli{Order: 6}},
+		{Name: "lacp", Kind: KindString, DBus: "s", Direct: true, Nmcli: &Nmcli{Order: 4}},
+		{Name: "tag", Kind: KindUint32, DBus: "u", Range: rng(0, 4095), Direct: true, Nmcli: &Nmcli{Order: 3}},
+		{Name: "trunks", Kind: KindOvsTrunks, DBus: "aa{sv}", Nmcli: &Nmcli{Order: 2}},
+		{Name: "vlan-mode", Kind: KindString, DBus: "s", Direct: true, Nmcli: &Nmcli{Order: 1}},
+	},
+}

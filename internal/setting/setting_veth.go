@@ -1,0 +1,24 @@
+package setting
+
+var settingVeth = &Info{
+	Name:     "veth",
+	Priority: prioHWBase,
+	Props: []*Property{
+		{Name: "peer", Kind: KindString, DBus: "s", Direct: true, Nmcli: &Nmcli{Order: 1, Alias: "peer"}},
+	},
+	Verify: verifyVeth,
+}
+
+func verifyVeth(s *Setting, c *Connection) (Result, *Error) {
+	peer, ok := s.String("peer")
+	if !ok {
+		return Invalid, missingProp("veth", "peer", "property is not specified")
+	}
+	if IfnameValid(peer) != nil {
+		return Invalid, invalidProp("veth", "peer", "'%s' is not a valid interface name", peer)
+	}
+	if err := requireInterfaceName(c); err != nil {
+		return Invalid, err
+	}
+	return Success, nil
+}

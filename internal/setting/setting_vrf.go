@@ -1,0 +1,9 @@
+package setting
+
+var settingVrf = &Info{
+	Name:     "vrf",
+	Priority: prioHWBase,
+	Props: []*Property{
+		{Name: "table", Kind: KindUint32, DBus: "u", Direct: true, Nmcli: &Nmcli{Order: 1, Alias: "table"}},
+	},
+}
