@@ -76,15 +76,15 @@ type ifChain struct {
 }
 
 type routeStore[R any, P record[R]] struct {
-	chunks  [][]R
-	free    []uint32
-	live    int
-	idx     []uint32 // slot+1; 0 empty; tomb deleted
-	tombs   int
-	byIf    map[int32]ifChain
-	extras  []routeExtra
-	exFree  uint32 // 1-based head of free extras
-	exLive  int
+	chunks [][]R
+	free   []uint32
+	live   int
+	idx    []uint32 // slot+1; 0 empty; tomb deleted
+	tombs  int
+	byIf   map[int32]ifChain
+	extras []routeExtra
+	exFree uint32 // 1-based head of free extras
+	exLive int
 	// walking suspends shrinking while forAll/forIndex run.
 	walking int
 }

@@ -48,23 +48,23 @@ func (r *Rule) ObjectType() ObjectType {
 
 // ruleKey is the comparable identity of a rule.
 type ruleKey struct {
-	family            uint8
-	priority          uint32
-	action            uint8
-	table             uint32
-	flags             uint32
-	src, dst          netip.Prefix
-	iif, oif          string
-	fwmark, fwmask    uint32
-	tos               uint8
-	flow              uint32
-	tunID             uint64
-	gotoTarget        uint32
-	suppressPrefixLen int32
-	suppressIfGroup   int32
-	l3mdev            uint8
-	uid, sport, dport Range
-	hasUID            bool
+	family             uint8
+	priority           uint32
+	action             uint8
+	table              uint32
+	flags              uint32
+	src, dst           netip.Prefix
+	iif, oif           string
+	fwmark, fwmask     uint32
+	tos                uint8
+	flow               uint32
+	tunID              uint64
+	gotoTarget         uint32
+	suppressPrefixLen  int32
+	suppressIfGroup    int32
+	l3mdev             uint8
+	uid, sport, dport  Range
+	hasUID             bool
 	hasSport, hasDport bool
 	protocol, ipProto  uint8
 }
