@@ -80,10 +80,13 @@ func (b *batch) add(h nl.Header, p []byte, dump bool, nowCS uint32) error {
 	ev := event{dump: dump, msgType: h.Type, nlflags: h.Flags, seq: h.Seq, pid: h.PID}
 	switch h.Type {
 	case unix.RTM_NEWLINK, unix.RTM_DELLINK:
-		l, err := parseLink(p)
+		l, ok, err := parseLink(p)
 		if err != nil {
 			b.errs++
 			return err
+		}
+		if !ok {
+			return nil
 		}
 		ev.kind = evLink
 		if h.Type == unix.RTM_DELLINK {

@@ -187,8 +187,8 @@ func dumpSnapshot(t testing.TB, ns *testbed.Netns) snapshot {
 				res, err := c.Dump(req, nil, func(h nl.Header, p []byte) error {
 					switch h.Type {
 					case unix.RTM_NEWLINK:
-						l, err := parseLink(p)
-						if err != nil {
+						l, ok, err := parseLink(p)
+						if err != nil || !ok {
 							return err
 						}
 						l.Driver = ethtoolDriver(fd, l.Name)

@@ -46,17 +46,22 @@ func zeroAddr(family uint8) netip.Addr {
 
 // parseLink decodes RTM_NEWLINK / RTM_DELLINK. Type is set from the kind
 // and ARP type only; the driver and sysfs refinements happen on the loop.
-func parseLink(p []byte) (Link, error) {
-	var l Link
+// ok is false for messages of another family: the bridge module reports
+// its ports' state as AF_BRIDGE link messages (and an AF_BRIDGE
+// RTM_DELLINK when a port leaves), which are not about the link itself.
+func parseLink(p []byte) (l Link, ok bool, err error) {
 	if len(p) < unix.SizeofIfInfomsg {
-		return l, malformed("ifinfomsg of %d bytes", len(p))
+		return l, false, malformed("ifinfomsg of %d bytes", len(p))
+	}
+	if p[0] != unix.AF_UNSPEC {
+		return l, false, nil
 	}
 	l.ARPType = ne.Uint16(p[2:4])
 	l.Index = int32(ne.Uint32(p[4:8]))
 	l.Flags = ne.Uint32(p[8:12])
 	l.LinkNetNSID = -1
 	if l.Index <= 0 {
-		return l, malformed("link index %d", l.Index)
+		return l, false, malformed("link index %d", l.Index)
 	}
 	var infoData []byte
 	for it := nl.NewAttrs(p[unix.SizeofIfInfomsg:]); it.Next(); {
@@ -125,7 +130,7 @@ func parseLink(p []byte) (Link, error) {
 	if l.Type == LinkNone {
 		l.Type = linkTypeFromARP(l.ARPType)
 	}
-	return l, nil
+	return l, true, nil
 }
 
 // internKind returns a shared string for the few kind names the kernel
