@@ -191,6 +191,12 @@ func serve(logs *logging.Logging, cfg *config.Config, o *options) error {
 	defer conn.Close()
 
 	l := loop.New()
+	plat, err := startPlatform(l, logs)
+	if err != nil {
+		logs.For(logging.Platform, "platform").Error(err.Error())
+		return err
+	}
+	defer plat.Close()
 	root := newRootObject(conn, logs)
 	if err := root.export(); err != nil {
 		busLog.Error("cannot export objects: " + err.Error())

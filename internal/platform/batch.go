@@ -114,14 +114,16 @@ func (b *batch) add(h nl.Header, p []byte, dump bool, nowCS uint32) error {
 		if h.Type == unix.RTM_DELROUTE {
 			ev.kind = evRouteDel
 		}
-		_, err := parseRoute(p, func(r *Route) {
-			e := ev
-			e.i = int32(len(b.routes))
-			b.routes = append(b.routes, *r)
-			b.evs = append(b.evs, e)
-		})
+		n := len(b.routes)
+		var err error
+		b.routes, _, err = parseRoute(p, b.routes)
 		if err != nil {
 			b.errs++
+		}
+		for i := n; i < len(b.routes); i++ {
+			e := ev
+			e.i = int32(i)
+			b.evs = append(b.evs, e)
 		}
 		return err
 	case unix.RTM_NEWRULE, unix.RTM_DELRULE:

@@ -13,11 +13,13 @@ type Change struct {
 	Op    Op
 	Type  ObjectType
 	Index int32 // the link the object belongs to; 0 for rules and device-less routes
-	// Exactly one of these is set, as Type says.
+	// One of these is set, as Type says. Links, addresses and rules are
+	// immutable snapshots that may be kept.
 	Link    *Link
 	Address *Address
-	Route   *Route
 	Rule    *Rule
+	// Route is held by value (routes are not kept as objects).
+	Route Route
 }
 
 func (c *Change) String() string {
@@ -27,27 +29,19 @@ func (c *Change) String() string {
 		obj = c.Link.String()
 	case c.Address != nil:
 		obj = c.Address.String()
-	case c.Route != nil:
-		obj = c.Route.String()
 	case c.Rule != nil:
 		obj = c.Rule.String()
+	case c.Type == TypeIP4Route || c.Type == TypeIP6Route:
+		obj = c.Route.String()
 	}
 	return c.Type.String() + " " + c.Op.String() + ": " + obj
 }
 
-// cacheHooks is what the cache needs from its owner.
-type cacheHooks interface {
-	// emit reports a change; the pointers are only valid during the call.
-	emit(c *Change)
-	// needRouteResync asks for a dump of one family's routes (of one
-	// table, or all when table is 0) because the kernel changed routes
-	// in a way events alone cannot tell.
-	needRouteResync(t ObjectType, table uint32)
-}
-
-// cache is the mirror of kernel state. It lives on the loop.
+// cache is the mirror of kernel state. It lives on the loop. It reports
+// changes to its platform (a concrete type, so that the Change values it
+// builds stay on the stack: a route storm allocates nothing per route).
 type cache struct {
-	hooks cacheHooks
+	hooks *Platform
 	links map[int32]*Link
 	names map[string]int32
 	addrs map[int32]map[addrKey]*Address
@@ -66,7 +60,7 @@ type cache struct {
 	pendingRules map[ruleKey]bool
 }
 
-func newCache(h cacheHooks) *cache {
+func newCache(h *Platform) *cache {
 	return &cache{
 		hooks: h,
 		links: map[int32]*Link{},
@@ -174,7 +168,7 @@ func (c *cache) linkGone(index int32, deleted bool) {
 // multipath route.
 func (c *cache) hasSibling6(slot uint32, p *r6rec) bool {
 	found := false
-	c.r6.forWeak(p, c.r6.extra(p), func(s uint32, q *r6rec) {
+	c.r6.forWeak(slot, func(s uint32, q *r6rec) {
 		if s != slot && q.gw != ([16]byte{}) && q.h.index != p.h.index {
 			found = true
 		}
@@ -285,7 +279,7 @@ func (c *cache) prefSrcGone6(a *Address) {
 		r.PrefSrc = netip.Addr{}
 		rec, ex := toRec6(&r)
 		c.r6.replaceValue(slot, rec, ex)
-		c.hooks.emit(&Change{Op: Changed, Type: TypeIP6Route, Index: r.Index, Route: &r})
+		c.hooks.emit(&Change{Op: Changed, Type: TypeIP6Route, Index: r.Index, Route: r})
 	}
 }
 
@@ -314,22 +308,18 @@ func (c *cache) setRoute(r *Route, nlflags uint16, dump bool) {
 
 func (c *cache) setRoute4(r *Route, replace, dump bool) {
 	rec, ex := toRec4(r)
-	slot, found := c.r4.find(&rec, ex)
+	slot, found := c.r4.find(rec, ex)
 	if found {
 		if dump {
 			*c.r4.at(slot).state() |= stMark
 		}
 		return
 	}
-	if replace {
+	if replace && c.r4.weakOthers(rec, ex, ^uint32(0)) > 0 {
 		// The kernel replaced the first route of the same table,
 		// destination, TOS and metric, without telling which. If the
 		// cache has such a route it may be the one: ask the kernel.
-		others := false
-		c.r4.forWeak(&rec, ex, func(uint32, *r4rec) { others = true })
-		if others {
-			c.hooks.needRouteResync(TypeIP4Route, r.Table)
-		}
+		c.hooks.needRouteResync(TypeIP4Route, r.Table)
 	}
 	slot = c.r4.insert(rec, ex)
 	if dump {
@@ -341,20 +331,18 @@ func (c *cache) setRoute4(r *Route, replace, dump bool) {
 	if r.Protocol == unix.RTPROT_UNSPEC {
 		c.unspec[0]++
 	}
-	c.hooks.emit(&Change{Op: Added, Type: TypeIP4Route, Index: r.Index, Route: r})
+	c.hooks.emit(&Change{Op: Added, Type: TypeIP4Route, Index: r.Index, Route: *r})
 }
 
 func (c *cache) setRoute6(r *Route, replace, dump bool) {
 	rec, ex := toRec6(r)
-	slot, found := c.r6.find(&rec, ex)
+	slot, found := c.r6.find(rec, ex)
 	if replace {
-		others := false
-		c.r6.forWeak(&rec, ex, func(s uint32, _ *r6rec) {
-			if !found || s != slot {
-				others = true
-			}
-		})
-		if others {
+		skip := ^uint32(0)
+		if found {
+			skip = slot
+		}
+		if c.r6.weakOthers(rec, ex, skip) > 0 {
 			c.hooks.needRouteResync(TypeIP6Route, r.Table)
 		}
 	}
@@ -373,7 +361,7 @@ func (c *cache) setRoute6(r *Route, replace, dump bool) {
 		if r.Protocol == unix.RTPROT_UNSPEC {
 			c.unspec[1]++
 		}
-		c.hooks.emit(&Change{Op: Changed, Type: TypeIP6Route, Index: r.Index, Route: r})
+		c.hooks.emit(&Change{Op: Changed, Type: TypeIP6Route, Index: r.Index, Route: *r})
 		return
 	}
 	slot = c.r6.insert(rec, ex)
@@ -383,19 +371,19 @@ func (c *cache) setRoute6(r *Route, replace, dump bool) {
 	if r.Protocol == unix.RTPROT_UNSPEC {
 		c.unspec[1]++
 	}
-	c.hooks.emit(&Change{Op: Added, Type: TypeIP6Route, Index: r.Index, Route: r})
+	c.hooks.emit(&Change{Op: Added, Type: TypeIP6Route, Index: r.Index, Route: *r})
 }
 
 func (c *cache) removeRoute(r *Route) {
 	if r.Is4() {
 		rec, ex := toRec4(r)
-		if slot, ok := c.r4.find(&rec, ex); ok {
+		if slot, ok := c.r4.find(rec, ex); ok {
 			c.removeRoute4Slot(slot)
 		}
 		return
 	}
 	rec, ex := toRec6(r)
-	if slot, ok := c.r6.find(&rec, ex); ok {
+	if slot, ok := c.r6.find(rec, ex); ok {
 		c.removeRoute6Slot(slot)
 	}
 }
@@ -428,7 +416,7 @@ func (c *cache) removeRoute4Slot(slot uint32) {
 		c.unspec[0]--
 	}
 	c.r4.remove(slot)
-	c.hooks.emit(&Change{Op: Removed, Type: TypeIP4Route, Index: r.Index, Route: &r})
+	c.hooks.emit(&Change{Op: Removed, Type: TypeIP4Route, Index: r.Index, Route: r})
 }
 
 func (c *cache) removeRoute6Slot(slot uint32) {
@@ -438,7 +426,7 @@ func (c *cache) removeRoute6Slot(slot uint32) {
 		c.unspec[1]--
 	}
 	c.r6.remove(slot)
-	c.hooks.emit(&Change{Op: Removed, Type: TypeIP6Route, Index: r.Index, Route: &r})
+	c.hooks.emit(&Change{Op: Removed, Type: TypeIP6Route, Index: r.Index, Route: r})
 }
 
 // ---- rules ----
@@ -571,8 +559,9 @@ func sortedKeys(m map[int32]bool) []int32 {
 // ---- queries ----
 
 func (c *cache) routes4(index int32, all bool, fn func(*Route) bool) {
+	var r Route
 	visit := func(_ uint32, p *r4rec) bool {
-		r := fromRec4(p, c.r4.extra(p))
+		r = fromRec4(p, c.r4.extra(p))
 		return fn(&r)
 	}
 	if all {
@@ -583,8 +572,9 @@ func (c *cache) routes4(index int32, all bool, fn func(*Route) bool) {
 }
 
 func (c *cache) routes6(index int32, all bool, fn func(*Route) bool) {
+	var r Route
 	visit := func(_ uint32, p *r6rec) bool {
-		r := fromRec6(p, c.r6.extra(p))
+		r = fromRec6(p, c.r6.extra(p))
 		return fn(&r)
 	}
 	if all {

@@ -204,13 +204,14 @@ func dumpSnapshot(t testing.TB, ns *testbed.Netns) snapshot {
 							part.addrs = append(part.addrs, addrLine(&a))
 						}
 					case unix.RTM_NEWROUTE:
-						_, err := parseRoute(p, func(r *Route) {
-							if r.Is4() {
-								part.routes4 = append(part.routes4, routeLine(r))
+						rs, _, err := parseRoute(p, nil)
+						for i := range rs {
+							if rs[i].Is4() {
+								part.routes4 = append(part.routes4, routeLine(&rs[i]))
 							} else {
-								part.routes6 = append(part.routes6, routeLine(r))
+								part.routes6 = append(part.routes6, routeLine(&rs[i]))
 							}
-						})
+						}
 						return err
 					case unix.RTM_NEWRULE:
 						r, ok, err := parseRule(p)

@@ -136,16 +136,13 @@ func (s *Subscription) fire() {
 	s.fn(s)
 }
 
-// detach copies the parts of a change that point into temporaries, so it
-// can be kept. Links, addresses and rules are immutable snapshots already.
+// detach copies a change so it can be kept: the route's hops may alias a
+// batch that is reused. Links, addresses and rules are immutable
+// snapshots already.
 func (c *Change) detach() Change {
 	out := *c
-	if c.Route != nil {
-		r := *c.Route
-		if len(r.Nexthops) > 0 {
-			r.Nexthops = append([]Nexthop(nil), r.Nexthops...)
-		}
-		out.Route = &r
+	if len(out.Route.Nexthops) > 0 {
+		out.Route.Nexthops = append([]Nexthop(nil), out.Route.Nexthops...)
 	}
 	return out
 }

@@ -298,13 +298,26 @@ func routeTracked(p []byte) bool {
 }
 
 // parseRoute decodes RTM_NEWROUTE / RTM_DELROUTE for a tracked route and
-// calls emit once per route: once for IPv4, once per next hop for IPv6
-// multipath routes. ok is false for routes the cache does not keep.
-func parseRoute(p []byte, emit func(*Route)) (ok bool, err error) {
+// appends it to out: one route for IPv4, one per next hop for IPv6
+// multipath routes. ok is false for routes the cache does not keep. The
+// route is built in place, so decoding allocates nothing.
+func parseRoute(p []byte, out []Route) (_ []Route, ok bool, err error) {
 	if !routeTracked(p) {
-		return false, nil
+		return out, false, nil
 	}
-	var r Route
+	n := len(out)
+	out = append(out, Route{})
+	out, ok, err = decodeRoute(p, out, n)
+	if !ok || err != nil {
+		clear(out[n:])
+		out = out[:n]
+	}
+	return out, ok, err
+}
+
+// decodeRoute fills out[n] (and appends further IPv6 hops).
+func decodeRoute(p []byte, out []Route, n int) ([]Route, bool, error) {
+	r := &out[n]
 	family := p[rtmFamily]
 	is4 := family == unix.AF_INET
 	maxLen := uint8(128)
@@ -313,7 +326,7 @@ func parseRoute(p []byte, emit func(*Route)) (ok bool, err error) {
 	}
 	dstLen, srcLen := p[rtmDstLen], p[rtmSrcLen]
 	if dstLen > maxLen || srcLen > maxLen || (is4 && srcLen != 0) {
-		return false, malformed("route prefix lengths %d/%d", dstLen, srcLen)
+		return out, false, malformed("route prefix lengths %d/%d", dstLen, srcLen)
 	}
 	r.TOS = p[rtmTOS]
 	r.Table = uint32(p[rtmTable])
@@ -334,19 +347,19 @@ func parseRoute(p []byte, emit func(*Route)) (ok bool, err error) {
 		case unix.RTA_DST:
 			a, ok := addrFrom(family, v)
 			if !ok {
-				return false, malformed("route destination of %d bytes", len(v))
+				return out, false, malformed("route destination of %d bytes", len(v))
 			}
 			dst = a
 		case unix.RTA_SRC:
 			a, ok := addrFrom(family, v)
 			if !ok {
-				return false, malformed("route source of %d bytes", len(v))
+				return out, false, malformed("route source of %d bytes", len(v))
 			}
 			src = a
 		case unix.RTA_GATEWAY:
 			a, ok := addrFrom(family, v)
 			if !ok {
-				return false, malformed("route gateway of %d bytes", len(v))
+				return out, false, malformed("route gateway of %d bytes", len(v))
 			}
 			if !a.IsUnspecified() {
 				gw = a
@@ -366,7 +379,7 @@ func parseRoute(p []byte, emit func(*Route)) (ok bool, err error) {
 		case unix.RTA_MULTIPATH:
 			multipath = v
 		case unix.RTA_METRICS:
-			parseMetrics(v, &r)
+			parseMetrics(v, r)
 		}
 	}
 	r.Dst = netip.PrefixFrom(dst, int(dstLen)).Masked()
@@ -376,26 +389,24 @@ func parseRoute(p []byte, emit func(*Route)) (ok bool, err error) {
 	if nodevRouteType(r.Type) {
 		// These have no device; IPv6 reports the loopback device.
 		if is4 && (oif != 0 || gw.IsValid()) {
-			return false, nil
+			return out, false, nil
 		}
 		r.Index, r.Gateway = 0, netip.Addr{}
-		emit(&r)
-		return true, nil
+		return out, true, nil
 	}
 	if multipath == nil {
 		if !hasOIF && !gw.IsValid() {
-			return false, nil // a route without a device is none NetworkManager handles
+			return out, false, nil // a route without a device is none NetworkManager handles
 		}
 		r.Index, r.Gateway = oif, gw
-		emit(&r)
-		return true, nil
+		return out, true, nil
 	}
 	hops, err := parseMultipath(family, multipath)
 	if err != nil {
-		return false, err
+		return out, false, err
 	}
 	if len(hops) == 0 {
-		return false, nil
+		return out, false, nil
 	}
 	if is4 {
 		r.Index, r.Gateway, r.Weight = hops[0].Index, hops[0].Gateway, hops[0].Weight
@@ -405,15 +416,19 @@ func parseRoute(p []byte, emit func(*Route)) (ok bool, err error) {
 		} else {
 			r.Weight = 0
 		}
-		emit(&r)
-		return true, nil
+		return out, true, nil
 	}
-	for _, h := range hops {
-		rr := r
-		rr.Index, rr.Gateway, rr.Flags = h.Index, h.Gateway, r.Flags|h.Flags
-		emit(&rr)
+	first := *r
+	for i, h := range hops {
+		rr := first
+		rr.Index, rr.Gateway, rr.Flags = h.Index, h.Gateway, first.Flags|h.Flags
+		if i == 0 {
+			out[n] = rr
+		} else {
+			out = append(out, rr)
+		}
 	}
-	return true, nil
+	return out, true, nil
 }
 
 func parseMetrics(v []byte, r *Route) {

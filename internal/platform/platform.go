@@ -30,6 +30,17 @@ type Options struct {
 	ResyncBackoff time.Duration
 	// Log is the PLATFORM logger; nil discards.
 	Log *slog.Logger
+	// Settled, when set, is called on the loop after a burst of changes
+	// has been applied (at most every 200 ms, always after the last one).
+	Settled func(Burst)
+}
+
+// Burst describes a burst of cache changes that has settled.
+type Burst struct {
+	Changes, Removed int64
+	// Last is when the last change of the burst was applied.
+	Last time.Time
+	Stats
 }
 
 // DefaultRcvBuf is the event socket's default receive buffer: large enough
@@ -180,6 +191,11 @@ func (p *Platform) drain() {
 		p.applyBatch(b)
 		p.rd.putBatch(b)
 	}
+	// Stamped once per hand-over rather than per change.
+	if p.burst.dirty {
+		p.burst.dirty = false
+		p.burst.last = time.Now()
+	}
 	p.rd.unspec[0].Store(int64(p.c.unspec[0]))
 	p.rd.unspec[1].Store(int64(p.c.unspec[1]))
 }
@@ -281,7 +297,7 @@ func (p *Platform) emit(c *Change) {
 	if p.traceOn() {
 		logging.Trace(p.log, "cache: "+c.String())
 	}
-	p.burst.note(p)
+	p.burst.note(p, c.Op)
 	for _, s := range p.subs {
 		s.record(c)
 	}
@@ -290,7 +306,9 @@ func (p *Platform) emit(c *Change) {
 // needRouteResync is called by the cache when events alone cannot tell
 // what the kernel did to routes.
 func (p *Platform) needRouteResync(t ObjectType, table uint32) {
-	logging.Trace(p.log, fmt.Sprintf("schedule resync of %s (table %d)", t, table))
+	if p.traceOn() {
+		logging.Trace(p.log, fmt.Sprintf("schedule resync of %s (table %d)", t, table))
+	}
 	p.rd.request(readerReq{kind: reqRoutes, typ: t, table: table})
 }
 
@@ -335,18 +353,22 @@ func (p *Platform) summary() string {
 // the cache converged.
 type burstLog struct {
 	changes  int64
+	removed  int64
+	dirty    bool // changes since last was stamped
 	last     time.Time
 	logged   time.Time
 	pending  bool
 	timer    *loop.Timer
-	disabled bool
 }
 
 const burstLogInterval = 200 * time.Millisecond
 
-func (b *burstLog) note(p *Platform) {
+func (b *burstLog) note(p *Platform, op Op) {
 	b.changes++
-	b.last = time.Now()
+	if op == Removed {
+		b.removed++
+	}
+	b.dirty = true
 	if !b.pending {
 		b.pending = true
 		p.loop.Idle(b, func() { b.flush(p) })
@@ -364,7 +386,10 @@ func (b *burstLog) flush(p *Platform) {
 	b.logged = time.Now()
 	p.log.Debug(fmt.Sprintf("cache settled: %d changes, last at %.6f: %s",
 		b.changes, float64(b.last.UnixNano())/1e9, p.summary()))
-	b.changes = 0
+	if p.opts.Settled != nil {
+		p.opts.Settled(Burst{Changes: b.changes, Removed: b.removed, Last: b.last, Stats: p.Stats()})
+	}
+	b.changes, b.removed = 0, 0
 }
 
 // ---- queries (on the loop) ----
@@ -423,7 +448,8 @@ func (p *Platform) Addresses(t ObjectType, index int32) []*Address {
 
 // Routes calls fn for each route of one type (TypeIP4Route or
 // TypeIP6Route) on a link, or all routes when all is true, until fn
-// returns false. The route passed is a copy fn may keep.
+// returns false. The route passed is reused for the next call: copy it
+// (*r) to keep it.
 func (p *Platform) Routes(t ObjectType, index int32, all bool, fn func(*Route) bool) {
 	if t == TypeIP4Route {
 		p.c.routes4(index, all, fn)

@@ -2,7 +2,6 @@ package platform
 
 import (
 	"errors"
-	"os"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -41,6 +40,11 @@ const (
 	// its (possibly inconsistent) result is taken and another resync is
 	// scheduled.
 	dumpRetries = 10
+	// burstPause: after a read that found events, the reader waits this
+	// long before reading again, so that during a burst each system call
+	// takes dozens of events instead of waking up for every one. It adds
+	// at most this much latency to an event.
+	burstPause = time.Millisecond
 	// fullDumpLimit: route dumps ask for everything (and drop untracked
 	// routes while decoding) as long as the last full dump saw fewer
 	// untracked routes than this; beyond, they ask per tracked protocol.
@@ -194,7 +198,6 @@ func (r *reader) takeRequests() []readerReq {
 func (r *reader) run() {
 	defer close(r.done)
 	for !r.closed.Load() {
-		r.ev.ClearWake()
 		if reqs := r.takeRequests(); len(reqs) > 0 {
 			r.serve(reqs)
 			continue
@@ -205,20 +208,23 @@ func (r *reader) run() {
 		case err == nil:
 			b := r.getBatch()
 			r.decode(r.rb, b)
+			full := r.rb.Len() == recvBatch
 			r.push(b)
 			r.mu.Unlock()
 			r.waitSpace()
+			if !full {
+				time.Sleep(burstPause)
+			}
 		case errors.Is(err, unix.EAGAIN):
 			r.mu.Unlock()
-			if werr := r.ev.WaitReadable(); werr != nil && !errors.Is(werr, os.ErrDeadlineExceeded) {
-				if errors.Is(werr, nl.ErrClosed) || r.closed.Load() {
-					return
-				}
+			if werr := r.ev.WaitReadable(); werr != nil && !errors.Is(werr, nl.ErrWoken) {
+				// poll itself failed; do not spin on it.
+				r.sleep(100 * time.Millisecond)
 			}
 		case errors.Is(err, unix.ENOBUFS):
 			r.mu.Unlock()
 			r.overrun()
-		case errors.Is(err, nl.ErrClosed) || r.closed.Load():
+		case r.closed.Load():
 			r.mu.Unlock()
 			return
 		default:

@@ -80,6 +80,7 @@ type routeStore[R any, P record[R]] struct {
 	free   []uint32
 	live   int
 	idx    []uint32 // slot+1; 0 empty; tomb deleted
+	tags   []uint8  // top bits of each entry's hash, to skip most records unread
 	tombs  int
 	byIf   map[int32]ifChain
 	extras []routeExtra
@@ -87,6 +88,10 @@ type routeStore[R any, P record[R]] struct {
 	exLive int
 	// walking suspends shrinking while forAll/forIndex run.
 	walking int
+	// probe holds the record being looked up. Taking the address of a
+	// caller's local would move it to the heap (the record methods are
+	// called through the generic dictionary), one allocation per event.
+	probe R
 }
 
 const tomb = ^uint32(0)
@@ -108,20 +113,24 @@ func (s *routeStore[R, P]) extra(p P) *routeExtra {
 	return nil
 }
 
-// find returns the slot of the record with the same identity as r (whose
-// extras are ex), or false.
-func (s *routeStore[R, P]) find(r P, ex *routeExtra) (uint32, bool) {
+// find returns the slot of the record with the same identity as rec
+// (whose extras are ex), or false.
+func (s *routeStore[R, P]) find(rec R, ex *routeExtra) (uint32, bool) {
 	if len(s.idx) == 0 {
 		return 0, false
 	}
+	s.probe = rec
+	r := P(&s.probe)
+	h := r.hashID()
+	tag := uint8(h >> 56)
 	mask := uint32(len(s.idx) - 1)
-	i := uint32(r.hashID()) & mask
+	i := uint32(h) & mask
 	for {
 		v := s.idx[i]
 		if v == 0 {
 			return 0, false
 		}
-		if v != tomb {
+		if v != tomb && s.tags[i] == tag {
 			c := s.at(v - 1)
 			if c.hdr().index == r.hdr().index && c.sameID((*R)(r), s.extra(c), ex) {
 				return v - 1, true
@@ -131,11 +140,37 @@ func (s *routeStore[R, P]) find(r P, ex *routeExtra) (uint32, bool) {
 	}
 }
 
-// forWeak calls fn for every record sharing r's weak identity.
-func (s *routeStore[R, P]) forWeak(r P, ex *routeExtra, fn func(slot uint32, p P)) {
+// weakOthers counts the records sharing rec's weak identity, other than
+// the one in slot skip (pass ^uint32(0) to skip none).
+func (s *routeStore[R, P]) weakOthers(rec R, ex *routeExtra, skip uint32) int {
 	if len(s.idx) == 0 {
-		return
+		return 0
 	}
+	s.probe = rec
+	r := P(&s.probe)
+	n := 0
+	mask := uint32(len(s.idx) - 1)
+	i := uint32(r.hashID()) & mask
+	for {
+		v := s.idx[i]
+		if v == 0 {
+			return n
+		}
+		if v != tomb && v-1 != skip {
+			c := s.at(v - 1)
+			if c.sameWeak((*R)(r), s.extra(c), ex) {
+				n++
+			}
+		}
+		i = (i + 1) & mask
+	}
+}
+
+// forWeak calls fn for every record sharing the weak identity of the
+// record in slot.
+func (s *routeStore[R, P]) forWeak(slot uint32, fn func(slot uint32, p P)) {
+	r := s.at(slot)
+	ex := s.extra(r)
 	mask := uint32(len(s.idx) - 1)
 	i := uint32(r.hashID()) & mask
 	for {
@@ -195,7 +230,7 @@ func (s *routeStore[R, P]) freeExtra(i uint32) {
 
 // insert adds r (with extras ex, may be nil), which must not be present.
 func (s *routeStore[R, P]) insert(r R, ex *routeExtra) uint32 {
-	if (s.live+s.tombs+1)*4 > len(s.idx)*3 {
+	if (s.live+s.tombs+1)*2 > len(s.idx) {
 		s.rehash(s.live + 1)
 	}
 	slot := s.allocSlot()
@@ -214,8 +249,9 @@ func (s *routeStore[R, P]) insert(r R, ex *routeExtra) uint32 {
 }
 
 func (s *routeStore[R, P]) indexAdd(slot uint32, p P) {
+	h := p.hashID()
 	mask := uint32(len(s.idx) - 1)
-	i := uint32(p.hashID()) & mask
+	i := uint32(h) & mask
 	for s.idx[i] != 0 && s.idx[i] != tomb {
 		i = (i + 1) & mask
 	}
@@ -223,6 +259,7 @@ func (s *routeStore[R, P]) indexAdd(slot uint32, p P) {
 		s.tombs--
 	}
 	s.idx[i] = slot + 1
+	s.tags[i] = uint8(h >> 56)
 }
 
 func (s *routeStore[R, P]) link(slot uint32, h *recHdr) {
@@ -291,10 +328,11 @@ func (s *routeStore[R, P]) replaceValue(slot uint32, r R, ex *routeExtra) {
 
 func (s *routeStore[R, P]) rehash(want int) {
 	n := 64
-	for n*3 < want*4+4 {
+	for n < want*2+2 {
 		n *= 2
 	}
 	s.idx = make([]uint32, n)
+	s.tags = make([]uint8, n)
 	s.tombs = 0
 	for ci := range s.chunks {
 		for j := range s.chunks[ci] {

@@ -34,7 +34,7 @@ func route6Storm(n int, verb string) func(w func(string)) {
 }
 
 // stormNS is a namespace with an up veth eth1 for routes to use.
-func stormNS(t *testing.T) *testbed.Netns {
+func stormNS(t testing.TB) *testbed.Netns {
 	ns := testbed.NewNetns(t)
 	peer := testbed.NewNetns(t)
 	testbed.Veth(t, ns, "eth1", peer, "peer1")

@@ -3,7 +3,6 @@ package nl
 import (
 	"errors"
 	"fmt"
-	"os"
 	"sync/atomic"
 	"syscall"
 	"time"
@@ -20,8 +19,11 @@ type Config struct {
 	// needs CAP_NET_ADMIN; without it SO_RCVBUF is used and the kernel
 	// caps the size at net.core.rmem_max). Zero keeps the default.
 	RcvBuf int
-	// NonBlock makes the socket non-blocking and hands it to Go's poller,
-	// for the event reader. Request sockets are blocking, with Timeout.
+	// NonBlock makes the socket non-blocking, for the event reader, which
+	// waits with WaitReadable. It is deliberately kept out of Go's
+	// poller: that would wake the runtime's scheduler for every datagram
+	// of a burst, even while the reader is not waiting. Request sockets
+	// are blocking, with Timeout.
 	NonBlock bool
 	// Timeout bounds how long a blocking request waits for the kernel's
 	// answer; zero means 10 s. The kernel answers rtnetlink requests while
@@ -33,8 +35,7 @@ type Config struct {
 // goroutine at a time; Recv* by one reader goroutine; Close from anywhere.
 type Conn struct {
 	fd   int
-	file *os.File // set for non-blocking sockets (Go's poller)
-	rc   syscall.RawConn
+	wake int // eventfd that interrupts WaitReadable (non-blocking sockets)
 	pid  uint32
 	seq  atomic.Uint32
 	// rcvbuf is the effective receive buffer size the kernel reports.
@@ -53,19 +54,18 @@ func Dial(cfg Config) (*Conn, error) {
 	if err != nil {
 		return nil, fmt.Errorf("netlink socket: %w", err)
 	}
-	c := &Conn{fd: fd}
+	c := &Conn{fd: fd, wake: -1}
 	if err := c.setup(cfg); err != nil {
 		unix.Close(fd)
 		return nil, err
 	}
 	if cfg.NonBlock {
-		c.file = os.NewFile(uintptr(fd), "rtnetlink")
-		rc, err := c.file.SyscallConn()
+		w, err := unix.Eventfd(0, unix.EFD_CLOEXEC|unix.EFD_NONBLOCK)
 		if err != nil {
-			c.file.Close()
-			return nil, fmt.Errorf("netlink socket: %w", err)
+			unix.Close(fd)
+			return nil, fmt.Errorf("netlink wake-up eventfd: %w", err)
 		}
-		c.rc = rc
+		c.wake = w
 	}
 	return c, nil
 }
@@ -123,16 +123,18 @@ func (c *Conn) PortID() uint32 { return c.pid }
 // which is twice what was asked for).
 func (c *Conn) RcvBuf() int { return c.rcvbuf }
 
-// Close closes the socket; a reader blocked in Recv returns ErrClosed.
+// Close closes the socket. A goroutine waiting in WaitReadable must have
+// been woken (Wake) and have returned first.
 func (c *Conn) Close() error {
-	if c.file != nil {
-		return c.file.Close()
+	if c.wake >= 0 {
+		unix.Close(c.wake)
+		c.wake = -1
 	}
 	return unix.Close(c.fd)
 }
 
-// ErrClosed is returned by receives on a closed socket.
-var ErrClosed = errors.New("netlink socket closed")
+// ErrWoken is returned by WaitReadable when Wake interrupted it.
+var ErrWoken = errors.New("netlink wait interrupted")
 
 // SetFilter attaches a classic BPF program that the kernel runs on each
 // datagram before queueing it; datagrams it rejects never reach the
@@ -401,35 +403,37 @@ func (b *Batch) recvmmsg(fd int) error {
 
 // TryRecvBatch reads what is queued without waiting; it returns EAGAIN
 // when nothing is, ENOBUFS when the kernel dropped messages since the last
-// read. It works on the descriptor directly (not through Go's poller), so
-// a pending Wake does not disturb it; the socket must not be closed
-// concurrently.
+// read.
 func (c *Conn) TryRecvBatch(b *Batch) error {
 	return b.recvmmsg(c.fd)
 }
 
-// WaitReadable blocks until the socket has data (or an error) queued, the
-// socket is closed (ErrClosed), or Wake is called (os.ErrDeadlineExceeded).
-// Call it only after TryRecvBatch returned EAGAIN: Go's poller reports
-// new arrivals, not data already waiting.
+// WaitReadable blocks (in poll(2), on the calling goroutine's thread)
+// until the socket has data or an error queued, or Wake is called
+// (ErrWoken).
 func (c *Conn) WaitReadable() error {
-	first := true
-	err := c.rc.Read(func(uintptr) bool {
-		if first {
-			first = false
-			return false
+	fds := []unix.PollFd{{Fd: int32(c.fd), Events: unix.POLLIN}, {Fd: int32(c.wake), Events: unix.POLLIN}}
+	for {
+		_, err := unix.Poll(fds, -1)
+		if err == unix.EINTR {
+			continue
 		}
-		return true
-	})
-	if errors.Is(err, os.ErrClosed) {
-		return ErrClosed
+		if err != nil {
+			return fmt.Errorf("netlink poll: %w", err)
+		}
+		if fds[1].Revents != 0 {
+			var buf [8]byte
+			_, _ = unix.Read(c.wake, buf[:])
+			return ErrWoken
+		}
+		return nil
 	}
-	return err
 }
 
-// Wake makes a current or the next WaitReadable return early, until
-// ClearWake.
-func (c *Conn) Wake() { _ = c.file.SetReadDeadline(time.Unix(1, 0)) }
-
-// ClearWake undoes Wake.
-func (c *Conn) ClearWake() { _ = c.file.SetReadDeadline(time.Time{}) }
+// Wake interrupts a current or the next WaitReadable. Safe from any
+// goroutine.
+func (c *Conn) Wake() {
+	var one [8]byte
+	ne.PutUint64(one[:], 1)
+	_, _ = unix.Write(c.wake, one[:])
+}
