@@ -352,13 +352,13 @@ func (p *Platform) summary() string {
 // line says when the last change was applied, so benchmarks can tell when
 // the cache converged.
 type burstLog struct {
-	changes  int64
-	removed  int64
-	dirty    bool // changes since last was stamped
-	last     time.Time
-	logged   time.Time
-	pending  bool
-	timer    *loop.Timer
+	changes int64
+	removed int64
+	dirty   bool // changes since last was stamped
+	last    time.Time
+	logged  time.Time
+	pending bool
+	timer   *loop.Timer
 }
 
 const burstLogInterval = 200 * time.Millisecond
