@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"log/slog"
+	"os"
 	"runtime/debug"
 	"time"
 
@@ -10,6 +11,12 @@ import (
 	"github.com/gonm/gonm/internal/loop"
 	"github.com/gonm/gonm/internal/platform"
 )
+
+// gcPercent is the daemon's garbage collection target. Most of its heap is
+// the platform's route records, which hold no pointers, so a collection
+// costs little even when it runs twice as often as Go's default (100),
+// and a lower target keeps the peak memory of a route storm down.
+const gcPercent = 50
 
 // freeAfterRemovals: once a burst removed at least this many objects (a
 // routing table withdrawn), the heap that held them is handed back to the
@@ -19,6 +26,9 @@ const freeAfterRemovals = 10000
 // startPlatform starts the mirror of the kernel's network state on the
 // loop: events logged at trace, resyncs at info (domain PLATFORM).
 func startPlatform(l *loop.Loop, logs *logging.Logging) (*platform.Platform, error) {
+	if _, set := os.LookupEnv("GOGC"); !set {
+		debug.SetGCPercent(gcPercent)
+	}
 	log := logs.For(logging.Platform, "platform")
 	mem := &memoryReturn{log: log}
 	p := platform.New(l, platform.Options{

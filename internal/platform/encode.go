@@ -31,8 +31,12 @@ func linkDumpRequest() []byte {
 	return b.Message()
 }
 
-func linkGetRequest(index int32) []byte {
+// linkGetRequest asks for one link, by index or (index 0) by name.
+func linkGetRequest(index int32, name string) []byte {
 	b := nl.NewRequest(unix.RTM_GETLINK, 0, ifinfomsg(unix.AF_UNSPEC, index, 0, 0))
+	if index == 0 {
+		b.String(unix.IFLA_IFNAME, name)
+	}
 	b.U32(unix.IFLA_EXT_MASK, rtextFilterSkipStats)
 	return b.Message()
 }
@@ -41,9 +45,14 @@ func linkStatsRequest(index int32) []byte {
 	return nl.NewRequest(unix.RTM_GETLINK, 0, ifinfomsg(unix.AF_UNSPEC, index, 0, 0)).Message()
 }
 
-func addrDumpRequest(family uint8) []byte {
+func addrDumpRequest(family uint8) []byte { return addrDumpRequestFor(family, 0) }
+
+// addrDumpRequestFor dumps the addresses of one family, of one link when
+// index is not 0 (the kernel filters, with strict checking).
+func addrDumpRequestFor(family uint8, index int32) []byte {
 	h := make([]byte, unix.SizeofIfAddrmsg)
 	h[0] = family
+	ne.PutUint32(h[4:8], uint32(index))
 	return nl.NewRequest(unix.RTM_GETADDR, 0, h).Message()
 }
 

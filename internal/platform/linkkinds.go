@@ -101,6 +101,8 @@ func (v *VethData) equal(o LinkData) bool {
 	return ok && x.Peer == v.Peer
 }
 func (v *VethData) encode(b *nl.Builder) {
+	data := b.Nest(unix.IFLA_INFO_DATA)
+	defer b.End(data)
 	peer := b.Nest(vethInfoPeer)
 	// The peer's ifinfomsg comes first, then its attributes.
 	b.Raw(make([]byte, unix.SizeofIfInfomsg))

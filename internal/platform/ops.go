@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"strings"
+	"time"
 	"unsafe"
 
 	"golang.org/x/sys/unix"
@@ -31,6 +32,47 @@ func (p *Platform) do(msg []byte) error {
 	return err
 }
 
+// readBack has the reader fetch objects again, in its place among the
+// events, and applies the answer: for changes the kernel makes without
+// reporting them right away (or at all).
+func (p *Platform) readBack(reqs ...readerReq) {
+	var waits []chan struct{}
+	for _, q := range reqs {
+		q.done = make(chan struct{})
+		waits = append(waits, q.done)
+		p.rd.request(q)
+	}
+	// While waiting, keep applying what the reader hands over: it may be
+	// held up by a full hand-over queue during a storm.
+	timeout := time.After(10 * time.Second)
+	tick := time.NewTicker(2 * time.Millisecond)
+	defer tick.Stop()
+	for _, w := range waits {
+	wait:
+		for {
+			select {
+			case <-w:
+				break wait
+			case <-tick.C:
+				p.drain()
+			case <-timeout:
+				p.log.Warn("reading objects back after an operation took more than 10s")
+				return
+			}
+		}
+	}
+	p.drain()
+}
+
+// linkOp runs a link operation and reads the link back.
+func (p *Platform) linkOp(index int32, msg []byte) error {
+	err := p.do(msg)
+	if err == nil {
+		p.readBack(readerReq{kind: reqLink, index: index})
+	}
+	return err
+}
+
 func (p *Platform) linkDesc(index int32) string {
 	if l := p.c.links[index]; l != nil {
 		return fmt.Sprintf("link %d (%s)", index, l.Name)
@@ -40,7 +82,7 @@ func (p *Platform) linkDesc(index int32) string {
 
 // LinkChange applies several changes to a link in one request.
 func (p *Platform) LinkChange(index int32, c *LinkChange) error {
-	if err := p.do(linkChangeRequest(index, c)); err != nil {
+	if err := p.linkOp(index, linkChangeRequest(index, c)); err != nil {
 		return fmt.Errorf("change %s: %w", p.linkDesc(index), err)
 	}
 	return nil
@@ -52,7 +94,7 @@ func (p *Platform) LinkSetUp(index int32, up bool) error {
 	if up {
 		state = "up"
 	}
-	if err := p.do(linkChangeRequest(index, &LinkChange{Up: &up})); err != nil {
+	if err := p.linkOp(index, linkChangeRequest(index, &LinkChange{Up: &up})); err != nil {
 		return fmt.Errorf("set %s %s: %w", p.linkDesc(index), state, err)
 	}
 	return nil
@@ -60,7 +102,7 @@ func (p *Platform) LinkSetUp(index int32, up bool) error {
 
 // LinkSetMTU changes a link's MTU.
 func (p *Platform) LinkSetMTU(index int32, mtu uint32) error {
-	if err := p.do(linkChangeRequest(index, &LinkChange{MTU: &mtu})); err != nil {
+	if err := p.linkOp(index, linkChangeRequest(index, &LinkChange{MTU: &mtu})); err != nil {
 		return fmt.Errorf("set MTU %d on %s: %w", mtu, p.linkDesc(index), err)
 	}
 	return nil
@@ -68,7 +110,7 @@ func (p *Platform) LinkSetMTU(index int32, mtu uint32) error {
 
 // LinkSetAddress changes a link's hardware address.
 func (p *Platform) LinkSetAddress(index int32, addr HWAddr) error {
-	if err := p.do(linkChangeRequest(index, &LinkChange{Addr: &addr})); err != nil {
+	if err := p.linkOp(index, linkChangeRequest(index, &LinkChange{Addr: &addr})); err != nil {
 		return fmt.Errorf("set address %s on %s: %w", addr, p.linkDesc(index), err)
 	}
 	return nil
@@ -80,7 +122,7 @@ func (p *Platform) LinkSetName(index int32, name string) error {
 		return fmt.Errorf("rename %s: %w", p.linkDesc(index), err)
 	}
 	desc := p.linkDesc(index)
-	if err := p.do(linkChangeRequest(index, &LinkChange{Name: &name})); err != nil {
+	if err := p.linkOp(index, linkChangeRequest(index, &LinkChange{Name: &name})); err != nil {
 		return fmt.Errorf("rename %s to %q: %w", desc, name, err)
 	}
 	return nil
@@ -88,7 +130,7 @@ func (p *Platform) LinkSetName(index int32, name string) error {
 
 // LinkAttach makes a link a port of a controller (bridge, bond, ...).
 func (p *Platform) LinkAttach(index, master int32) error {
-	if err := p.do(linkChangeRequest(index, &LinkChange{Master: &master})); err != nil {
+	if err := p.linkOp(index, linkChangeRequest(index, &LinkChange{Master: &master})); err != nil {
 		return fmt.Errorf("attach %s to %s: %w", p.linkDesc(index), p.linkDesc(master), err)
 	}
 	return nil
@@ -97,7 +139,7 @@ func (p *Platform) LinkAttach(index, master int32) error {
 // LinkDetach releases a link from its controller.
 func (p *Platform) LinkDetach(index int32) error {
 	none := int32(0)
-	if err := p.do(linkChangeRequest(index, &LinkChange{Master: &none})); err != nil {
+	if err := p.linkOp(index, linkChangeRequest(index, &LinkChange{Master: &none})); err != nil {
 		return fmt.Errorf("detach %s from its controller: %w", p.linkDesc(index), err)
 	}
 	return nil
@@ -106,7 +148,7 @@ func (p *Platform) LinkDetach(index int32) error {
 // LinkSetAddrGenMode sets the IPv6 address generation mode
 // (IN6_ADDR_GEN_MODE_*).
 func (p *Platform) LinkSetAddrGenMode(index int32, mode uint8) error {
-	if err := p.do(linkChangeRequest(index, &LinkChange{AddrGenMode: &mode})); err != nil {
+	if err := p.linkOp(index, linkChangeRequest(index, &LinkChange{AddrGenMode: &mode})); err != nil {
 		return fmt.Errorf("set IPv6 address generation mode %d on %s: %w", mode, p.linkDesc(index), err)
 	}
 	return nil
@@ -115,7 +157,7 @@ func (p *Platform) LinkSetAddrGenMode(index int32, mode uint8) error {
 // LinkSetNetns moves a link into the network namespace open as fd.
 func (p *Platform) LinkSetNetns(index int32, fd int) error {
 	desc := p.linkDesc(index)
-	if err := p.do(linkChangeRequest(index, &LinkChange{NetnsFD: &fd})); err != nil {
+	if err := p.linkOp(index, linkChangeRequest(index, &LinkChange{NetnsFD: &fd})); err != nil {
 		return fmt.Errorf("move %s to another namespace: %w", desc, err)
 	}
 	return nil
@@ -147,6 +189,11 @@ func (p *Platform) LinkAdd(s *LinkSpec) (*Link, error) {
 		}
 		return nil, fmt.Errorf("add %s link %q: %w", kind, s.Name, err)
 	}
+	back := []readerReq{{kind: reqLink, name: s.Name}}
+	if v, ok := s.Data.(*VethData); ok && v.PeerNetnsFD == nil {
+		back = append(back, readerReq{kind: reqLink, name: v.Peer})
+	}
+	p.readBack(back...)
 	l, ok := p.LinkByName(s.Name)
 	if !ok {
 		return nil, fmt.Errorf("add %s link %q: created, but not seen in the cache: %w", kind, s.Name, ErrNotFound)
@@ -222,6 +269,7 @@ func (p *Platform) linkAddTun(s *LinkSpec) (*Link, error) {
 		return nil, fmt.Errorf("add %s link %q: %w", d.Mode(), s.Name, err)
 	}
 	p.sync()
+	p.readBack(readerReq{kind: reqLink, name: s.Name})
 	l, ok := p.LinkByName(s.Name)
 	if !ok {
 		return nil, fmt.Errorf("add %s link %q: created, but not seen in the cache: %w", d.Mode(), s.Name, ErrNotFound)
@@ -279,6 +327,7 @@ func (p *Platform) AddrAdd(a *Address) error {
 	if err := p.do(addrRequest(unix.RTM_NEWADDR, unix.NLM_F_CREATE|unix.NLM_F_EXCL, a)); err != nil {
 		return fmt.Errorf("add address %s to %s: %w", a.Prefix(), p.linkDesc(a.Index), err)
 	}
+	p.readBackAddr(a)
 	return nil
 }
 
@@ -290,6 +339,7 @@ func (p *Platform) AddrReplace(a *Address) error {
 	if err := p.do(addrRequest(unix.RTM_NEWADDR, unix.NLM_F_CREATE|unix.NLM_F_REPLACE, a)); err != nil {
 		return fmt.Errorf("set address %s on %s: %w", a.Prefix(), p.linkDesc(a.Index), err)
 	}
+	p.readBackAddr(a)
 	return nil
 }
 
@@ -302,6 +352,14 @@ func (p *Platform) AddrDelete(a *Address) error {
 		return fmt.Errorf("delete address %s from %s: %w", a.Prefix(), p.linkDesc(a.Index), err)
 	}
 	return nil
+}
+
+// readBackAddr: IPv6 addresses are announced from a work queue after the
+// request was acknowledged, so they are read back.
+func (p *Platform) readBackAddr(a *Address) {
+	if a.Address.Is6() {
+		p.readBack(readerReq{kind: reqAddrs, family: unix.AF_INET6, index: a.Index})
+	}
 }
 
 func checkAddr(a *Address) error {

@@ -328,7 +328,9 @@ func decodeRoute(p []byte, out []Route, n int) ([]Route, bool, error) {
 	if dstLen > maxLen || srcLen > maxLen || (is4 && srcLen != 0) {
 		return out, false, malformed("route prefix lengths %d/%d", dstLen, srcLen)
 	}
-	r.TOS = p[rtmTOS]
+	if is4 {
+		r.TOS = p[rtmTOS] // IPv6 routes have no TOS
+	}
 	r.Table = uint32(p[rtmTable])
 	r.Protocol = p[rtmProtocol]
 	r.Scope = p[rtmScope]
@@ -373,7 +375,9 @@ func decodeRoute(p []byte, out []Route, n int) ([]Route, bool, error) {
 				r.PrefSrc = a
 			}
 		case unix.RTA_PREF:
-			r.Pref = u8p(v)
+			if !is4 {
+				r.Pref = u8p(v) // an IPv6 router preference
+			}
 		case rtaNHID:
 			r.NHID = u32p(v)
 		case unix.RTA_MULTIPATH:

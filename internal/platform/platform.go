@@ -71,8 +71,9 @@ type Platform struct {
 
 // counters are kept on the loop.
 type counters struct {
-	applied   int64 // cache changes emitted
-	malformed int64
+	applied      int64 // cache changes emitted
+	malformed    int64
+	routeResyncs int64 // targeted route dumps asked for
 }
 
 // New returns a platform that does nothing until Start.
@@ -309,7 +310,10 @@ func (p *Platform) needRouteResync(t ObjectType, table uint32) {
 	if p.traceOn() {
 		logging.Trace(p.log, fmt.Sprintf("schedule resync of %s (table %d)", t, table))
 	}
-	p.rd.request(readerReq{kind: reqRoutes, typ: t, table: table})
+	p.stats.routeResyncs++
+	if p.rd != nil {
+		p.rd.request(readerReq{kind: reqRoutes, typ: t, table: table})
+	}
 }
 
 // Stats are counters about the platform's work, for logs and tests.
@@ -325,12 +329,15 @@ type Stats struct {
 	// Changes counts cache changes.
 	Changes   int64
 	Malformed int64
+	// RouteResyncs counts targeted route dumps asked for (replaced routes,
+	// multipath routes losing a hop).
+	RouteResyncs int64
 }
 
 // Stats returns the current counters.
 func (p *Platform) Stats() Stats {
 	s := Stats{Links: len(p.c.links), Routes4: p.c.r4.Len(), Routes6: p.c.r6.Len(), Rules: len(p.c.rules),
-		Changes: p.stats.applied, Malformed: p.stats.malformed}
+		Changes: p.stats.applied, Malformed: p.stats.malformed, RouteResyncs: p.stats.routeResyncs}
 	for _, m := range p.c.addrs {
 		s.Addresses += len(m)
 	}

@@ -64,15 +64,20 @@ const (
 	reqFull readerReqKind = iota
 	reqRoutes
 	reqLink
+	reqAddrs
 	reqOverrun
 )
 
 type readerReq struct {
-	kind  readerReqKind
-	typ   ObjectType // reqRoutes
-	table uint32     // reqRoutes; 0 = all
-	index int32      // reqLink
-	why   string
+	kind   readerReqKind
+	typ    ObjectType // reqRoutes
+	table  uint32     // reqRoutes; 0 = all
+	index  int32      // reqLink, reqAddrs
+	name   string     // reqLink by name (index 0)
+	family uint8      // reqAddrs
+	why    string
+	// done, when set, is closed once the answer was handed over.
+	done chan struct{}
 }
 
 type reader struct {
@@ -325,7 +330,7 @@ func (r *reader) serve(reqs []readerReq) {
 	full, overrun := false, false
 	why := ""
 	routes := map[resyncScope]bool{}
-	var links []int32
+	var refresh []readerReq
 	for _, q := range reqs {
 		switch q.kind {
 		case reqFull:
@@ -334,10 +339,17 @@ func (r *reader) serve(reqs []readerReq) {
 			overrun = true
 		case reqRoutes:
 			routes[resyncScope{typ: q.typ, table: q.table}] = true
-		case reqLink:
-			links = append(links, q.index)
+		case reqLink, reqAddrs:
+			refresh = append(refresh, q)
 		}
 	}
+	defer func() {
+		for _, q := range reqs {
+			if q.done != nil {
+				close(q.done)
+			}
+		}
+	}()
 	if overrun {
 		r.overrun()
 		return
@@ -357,8 +369,12 @@ func (r *reader) serve(reqs []readerReq) {
 		}
 		r.dumpType(s)
 	}
-	for _, idx := range links {
-		r.refreshLink(idx)
+	for _, q := range refresh {
+		if q.kind == reqLink {
+			r.refreshLink(q.index, q.name)
+		} else {
+			r.refreshAddrs(q.family, q.index)
+		}
 	}
 	if len(routes) > 0 {
 		b := r.getBatch()
@@ -495,18 +511,33 @@ func (r *reader) dumpRequests(s resyncScope) [][]byte {
 	return nil
 }
 
-// refreshLink asks the kernel for one link again (r.mu held).
-func (r *reader) refreshLink(index int32) {
+// refreshLink asks the kernel for one link again, by index or name (r.mu
+// held). The kernel does not report every change it makes (bridge
+// options, for one), so operations on links read the link back.
+func (r *reader) refreshLink(index int32, name string) {
 	b := r.getBatch()
 	now := nowCentis()
-	err := r.dump.Get(linkGetRequest(index), func(h nl.Header, p []byte) error {
+	err := r.dump.Get(linkGetRequest(index, name), func(h nl.Header, p []byte) error {
 		return b.add(h, p, false, now)
 	})
 	var ke *nl.Error
-	if errors.As(err, &ke) && ke.Errno == unix.ENODEV {
+	if errors.As(err, &ke) && ke.Errno == unix.ENODEV && index > 0 {
 		b.links = append(b.links, Link{Index: index})
 		b.evs = append(b.evs, event{kind: evLinkDel, msgType: unix.RTM_DELLINK, i: int32(len(b.links) - 1)})
 	}
+	r.push(b)
+}
+
+// refreshAddrs reads one link's addresses of one family again (r.mu held):
+// the kernel reports a new IPv6 address only once duplicate address
+// detection has started, from a work queue, after acknowledging the
+// request.
+func (r *reader) refreshAddrs(family uint8, index int32) {
+	b := r.getBatch()
+	now := nowCentis()
+	_, _ = r.dump.Dump(addrDumpRequestFor(family, index), r.dumpBuf, func(h nl.Header, p []byte) error {
+		return b.add(h, p, false, now)
+	})
 	r.push(b)
 }
 
