@@ -57,9 +57,10 @@ func startTP(t testing.TB, ns *testbed.Netns, o tpOptions) *tp {
 		t.Fatalf("start platform: %v", err)
 	}
 	t.Cleanup(func() {
-		x.p.Close()
+		// The loop stops first: Close must not race with it.
 		cancel()
 		<-l.Done()
+		x.p.Close()
 	})
 	return x
 }

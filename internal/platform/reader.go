@@ -421,13 +421,15 @@ func (r *reader) dumpType(s resyncScope) {
 	if r.dumpBuf == nil {
 		r.dumpBuf = make([]byte, 32*1024)
 	}
+	isRoutes := s.typ == TypeIP4Route || s.typ == TypeIP6Route
+	full := isRoutes && r.fullRouteDump(s)
 	for attempt := 0; ; attempt++ {
 		b := r.getBatch()
 		b.marker(evResyncBegin, s, "")
 		interrupted, failed := false, false
 		untracked := 0
 		now := nowCentis()
-		for _, msg := range r.dumpRequests(s) {
+		for _, msg := range r.dumpRequests(s, full) {
 			res, err := r.dump.Dump(msg, r.dumpBuf, func(h nl.Header, p []byte) error {
 				if (h.Type == unix.RTM_NEWROUTE) && !routeTracked(p) {
 					untracked++
@@ -459,10 +461,8 @@ func (r *reader) dumpType(s resyncScope) {
 			r.push(b)
 			continue
 		}
-		if s.typ == TypeIP4Route || s.typ == TypeIP6Route {
-			if r.fullRouteDump(s) {
-				r.untracked[familyIndex(s.typ)].Store(int64(untracked))
-			}
+		if full && s.table == 0 {
+			r.untracked[familyIndex(s.typ)].Store(int64(untracked))
 		}
 		reason := ""
 		if interrupted {
@@ -481,8 +481,9 @@ func (r *reader) fullRouteDump(s resyncScope) bool {
 	return r.untracked[fi].Load() < fullDumpLimit || r.unspec[fi].Load() > 0
 }
 
-// dumpRequests builds the dump requests for a scope.
-func (r *reader) dumpRequests(s resyncScope) [][]byte {
+// dumpRequests builds the dump requests for a scope; full asks for routes
+// of every protocol at once.
+func (r *reader) dumpRequests(s resyncScope, full bool) [][]byte {
 	switch s.typ {
 	case TypeLink:
 		return [][]byte{linkDumpRequest()}
@@ -495,7 +496,7 @@ func (r *reader) dumpRequests(s resyncScope) [][]byte {
 		if s.typ == TypeIP6Route {
 			family = unix.AF_INET6
 		}
-		if r.fullRouteDump(s) {
+		if full {
 			return [][]byte{routeDumpRequest(family, 0, s.table)}
 		}
 		var out [][]byte
