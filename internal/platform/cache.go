@@ -128,22 +128,13 @@ func (c *cache) removeLink(index int32) {
 //   - IPv4 (fib_sync_down_dev): routes through the link die, except, when
 //     the link is only down, host-scope routes (local addresses). A
 //     multipath route dies when all its hops are dead, or on deletion
-//     when any hop used the link: those are left to a dump.
+//     when any hop used the link: those are left to a dump (ip4Gone).
 //   - IPv6 (fib6_ifdown): every route through the link goes, except a
 //     multipath sibling whose other hops live on (left to a dump). The
 //     kernel usually reports these removals, unless
 //     net.ipv6.route.skip_notify_on_dev_down is set.
 func (c *cache) linkGone(index int32, deleted bool) {
-	resync4 := c.multipath4 > 0
-	var victims4 []uint32
-	c.r4.forIndex(index, func(slot uint32, p *r4rec) bool {
-		if !deleted && p.scope == unix.RT_SCOPE_HOST {
-			return true
-		}
-		victims4 = append(victims4, slot)
-		return true
-	})
-	c.removeRoute4Slots(victims4)
+	c.ip4Gone(index, deleted)
 	var victims6 []uint32
 	resync6 := false
 	c.r6.forIndex(index, func(slot uint32, p *r6rec) bool {
@@ -155,11 +146,33 @@ func (c *cache) linkGone(index int32, deleted bool) {
 		return true
 	})
 	c.removeRoute6Slots(victims6)
-	if resync4 {
-		c.hooks.needRouteResync(TypeIP4Route, 0)
-	}
 	if resync6 {
 		c.hooks.needRouteResync(TypeIP6Route, 0)
+	}
+}
+
+// ip4Gone drops the IPv4 routes through a link whose IPv4 went away:
+// all of them (force: the link was deleted, or its last IPv4 address went,
+// fib_disable_ip), or all but host-scope ones (the link went down).
+// Multipath routes with a hop there are left to a dump.
+func (c *cache) ip4Gone(index int32, force bool) {
+	// A multipath route may use the link through any of its hops, not
+	// only the first (by which it is indexed): ask for a dump.
+	multipath := c.multipath4 > 0
+	var victims []uint32
+	c.r4.forIndex(index, func(slot uint32, p *r4rec) bool {
+		if !force && p.scope == unix.RT_SCOPE_HOST {
+			return true
+		}
+		if ex := c.r4.extra(p); ex != nil && len(ex.hops) > 0 {
+			return true // left to the dump
+		}
+		victims = append(victims, slot)
+		return true
+	})
+	c.removeRoute4Slots(victims)
+	if multipath {
+		c.hooks.needRouteResync(TypeIP4Route, 0)
 	}
 }
 
@@ -217,9 +230,23 @@ func (c *cache) removeAddr(a *Address) {
 	c.hooks.emit(&Change{Op: Removed, Type: old.Type(), Index: old.Index, Address: old})
 	if old.Is4() {
 		c.prefSrcGone4(old)
+		if !c.hasAddr4(old.Index) {
+			// The link's last IPv4 address: the kernel disables IPv4 on it
+			// and flushes all its IPv4 routes, of every table and scope.
+			c.ip4Gone(old.Index, true)
+		}
 	} else {
 		c.prefSrcGone6(old)
 	}
+}
+
+func (c *cache) hasAddr4(index int32) bool {
+	for _, a := range c.addrs[index] {
+		if a.Is4() {
+			return true
+		}
+	}
+	return false
 }
 
 // prefSrcGone4: when the last copy of a local IPv4 address goes, the

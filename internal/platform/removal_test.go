@@ -225,6 +225,40 @@ func TestSilentIPv4PrefSrcGone(t *testing.T) {
 	}
 }
 
+// When a link's last IPv4 address goes, the kernel disables IPv4 on it
+// and flushes all its IPv4 routes, of every table and scope.
+func TestSilentLastIPv4AddressGone(t *testing.T) {
+	ns, _ := silentNS(t)
+	ns.MustIP("route", "add", "10.7.0.0/16", "dev", "eth1", "proto", "static")
+	x := startTP(t, ns, tpOptions{})
+	rec := x.record()
+	r0 := x.resyncs()
+	ns.MustIP("addr", "del", "192.0.2.1/24", "dev", "eth1")
+	x.converge(10 * time.Second)
+	cs := rec.take()
+	for _, dst := range []string{"203.0.113.0/24", "10.1.0.0/16", "10.7.0.0/16"} {
+		if !has(cs, Removed, TypeIP4Route, dst) {
+			t.Errorf("route %s of the link not removed:\n%s", dst, strings.Join(changeLines(cs), "\n"))
+		}
+	}
+	if has(cs, Removed, TypeIP6Route) {
+		t.Errorf("IPv6 routes were removed:\n%s", strings.Join(changeLines(cs), "\n"))
+	}
+	if r := x.resyncs(); r != r0 {
+		t.Errorf("%d resyncs", r-r0)
+	}
+	// With another address left, only that address's routes go.
+	ns2, _ := silentNS(t)
+	testbed.AddAddr(t, ns2, "eth1", "192.0.2.2/24")
+	y := startTP(t, ns2, tpOptions{})
+	rec2 := y.record()
+	ns2.MustIP("addr", "del", "192.0.2.2/24", "dev", "eth1")
+	y.converge(10 * time.Second)
+	if cs := rec2.take(); has(cs, Removed, TypeIP4Route, "203.0.113.0/24") {
+		t.Errorf("routes flushed although an address is left:\n%s", strings.Join(changeLines(cs), "\n"))
+	}
+}
+
 func TestSilentIPv6PrefSrcCleared(t *testing.T) {
 	ns, _ := silentNS(t)
 	testbed.AddAddr(t, ns, "eth1", "2001:db8::77/128", "nodad")
