@@ -332,6 +332,9 @@ type Stats struct {
 	// RouteResyncs counts targeted route dumps asked for (replaced routes,
 	// multipath routes losing a hop).
 	RouteResyncs int64
+	// InterruptedDumps counts dumps the kernel flagged as inconsistent
+	// (NLM_F_DUMP_INTR), each then repeated.
+	InterruptedDumps int64
 }
 
 // Stats returns the current counters.
@@ -344,6 +347,7 @@ func (p *Platform) Stats() Stats {
 	if p.rd != nil {
 		s.Overruns, s.Resyncs = p.rd.overruns.Load(), p.rd.resyncs.Load()
 		s.Truncated, s.Datagrams = p.rd.truncated.Load(), p.rd.received.Load()
+		s.InterruptedDumps = p.rd.interrupted.Load()
 	}
 	return s
 }

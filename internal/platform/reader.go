@@ -111,6 +111,8 @@ type reader struct {
 	resyncs   atomic.Int64
 	truncated atomic.Int64
 	received  atomic.Int64
+	// interrupted counts dumps the kernel flagged NLM_F_DUMP_INTR.
+	interrupted atomic.Int64
 }
 
 func newReader(ev, dump *nl.Conn, backoff time.Duration, post func(func()), apply func()) *reader {
@@ -456,6 +458,9 @@ func (r *reader) dumpType(s resyncScope) {
 		if failed {
 			r.push(b)
 			return
+		}
+		if interrupted {
+			r.interrupted.Add(1)
 		}
 		if interrupted && attempt < dumpRetries {
 			r.push(b)

@@ -95,3 +95,37 @@ func TestRouteStormOverrunConverges(t *testing.T) {
 		t.Fatalf("%d overruns but only %d resyncs (including the first dump)", st.Overruns, st.Resyncs)
 	}
 }
+
+// TestResyncsDuringStormConverge forces full resynchronizations while a
+// storm of adds and deletes is under way, so that dumps interleave with
+// events (and are interrupted by them): the cache must still end equal to
+// the kernel.
+func TestResyncsDuringStormConverge(t *testing.T) {
+	n := stormSize() / 2
+	ns := stormNS(t)
+	x := startTP(t, ns, tpOptions{})
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		ns.MustIP("-batch", batchFile(t, routeStorm(n, "add")))
+		ns.MustIP("-batch", batchFile(t, route6Storm(n, "add")))
+		ns.MustIP("-batch", batchFile(t, routeStorm(n/2, "del")))
+	}()
+	requests := 0
+	for running := true; running; {
+		select {
+		case <-done:
+			running = false
+		case <-time.After(100 * time.Millisecond):
+			x.call(func() { x.p.rd.request(readerReq{kind: reqFull, why: "test"}) })
+			requests++
+		}
+	}
+	x.converge(2 * time.Minute)
+	var st Stats
+	x.call(func() { st = x.p.Stats() })
+	t.Logf("%d resyncs asked for during the storm; stats %+v", requests, st)
+	if st.Resyncs < 3 {
+		t.Fatalf("only %d resyncs happened; the test did not interleave dumps with events", st.Resyncs)
+	}
+}
