@@ -420,6 +420,7 @@ func TestOpsRoutes(t *testing.T) {
 		t.Errorf("deleted route still in the kernel")
 	}
 	x.converge(10 * time.Second)
+	checkAgainstIP(t, x)
 }
 
 func TestOpsRules(t *testing.T) {

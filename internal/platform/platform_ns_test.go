@@ -20,6 +20,7 @@ func TestStartMirrorsNamespace(t *testing.T) {
 	ns.MustIP("rule", "add", "from", "192.0.2.0/24", "lookup", "100", "priority", "100")
 	x := startTP(t, ns, tpOptions{trace: true})
 	s := x.converge(10 * time.Second)
+	checkAgainstIP(t, x)
 	if len(s.links) < 3 || len(s.routes4) < 3 || len(s.rules) < 4 {
 		t.Fatalf("snapshot looks empty: %+v", s)
 	}

@@ -56,6 +56,7 @@ func TestRouteStormConverges(t *testing.T) {
 	if len(s.routes4) < n || len(s.routes6) < n {
 		t.Fatalf("cache holds %d IPv4 and %d IPv6 routes, want at least %d each", len(s.routes4), len(s.routes6), n)
 	}
+	checkAgainstIP(t, x)
 	var st Stats
 	x.call(func() { st = x.p.Stats() })
 	t.Logf("after adding: %+v", st)
@@ -65,6 +66,7 @@ func TestRouteStormConverges(t *testing.T) {
 	if len(s.routes4) > 10 || len(s.routes6) > 10 {
 		t.Fatalf("cache still holds %d IPv4 and %d IPv6 routes after deleting the storm", len(s.routes4), len(s.routes6))
 	}
+	checkAgainstIP(t, x)
 	x.call(func() { st = x.p.Stats() })
 	t.Logf("after deleting: %+v", st)
 }
@@ -82,9 +84,11 @@ func TestRouteStormOverrunConverges(t *testing.T) {
 	if len(s.routes4) < n || len(s.routes6) < n {
 		t.Fatalf("cache holds %d IPv4 and %d IPv6 routes, want at least %d each", len(s.routes4), len(s.routes6), n)
 	}
+	checkAgainstIP(t, x)
 	ns.MustIP("-batch", batchFile(t, routeStorm(n, "del")))
 	ns.MustIP("-batch", batchFile(t, route6Storm(n, "del")))
 	x.converge(2 * time.Minute)
+	checkAgainstIP(t, x)
 	var st Stats
 	x.call(func() { st = x.p.Stats() })
 	t.Logf("stats: %+v", st)
