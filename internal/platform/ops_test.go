@@ -515,3 +515,17 @@ func TestSysctlsOfTheRightNamespace(t *testing.T) {
 		t.Fatalf("the initial namespace's forwarding changed from %q to %q", hostFwd, now)
 	}
 }
+
+// Where the kernel lacks a kind, the error says so plainly.
+func TestOpsUnsupportedKindError(t *testing.T) {
+	if ok, _ := testbed.KindSupported("bond"); ok {
+		t.Skip("this kernel has bonding; the unsupported-kind error cannot be provoked")
+	}
+	ns := testbed.NewNetns(t)
+	x := startTP(t, ns, tpOptions{})
+	x.call(func() {
+		_, err := x.p.LinkAdd(&LinkSpec{Name: "bond0", Data: &BondData{Mode: BondActiveBackup}})
+		wantErr(t, err, unix.EOPNOTSUPP, `add bond link "bond0"`, "no bond support")
+		t.Log(err)
+	})
+}
