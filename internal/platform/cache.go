@@ -120,6 +120,14 @@ func (c *cache) removeLink(index int32) {
 		delete(c.names, old.Name)
 	}
 	c.hooks.emit(&Change{Op: Removed, Type: TypeLink, Index: index, Link: old})
+	// Links stacked on it (a macvlan on a link moved to another
+	// namespace) stay, now pointing into that namespace, and the kernel
+	// does not report their change: read them again.
+	for _, l := range c.links {
+		if l.Parent == index && l.LinkNetNSID < 0 {
+			c.hooks.needLinkRefresh(l.Index)
+		}
+	}
 }
 
 // linkGone applies what the kernel does to routes when a link goes down

@@ -316,6 +316,14 @@ func (p *Platform) needRouteResync(t ObjectType, table uint32) {
 	}
 }
 
+// needLinkRefresh is called by the cache when the kernel changed a link
+// without telling.
+func (p *Platform) needLinkRefresh(index int32) {
+	if p.rd != nil {
+		p.rd.request(readerReq{kind: reqLink, index: index})
+	}
+}
+
 // Stats are counters about the platform's work, for logs and tests.
 type Stats struct {
 	Links, Addresses, Routes4, Routes6, Rules int
