@@ -164,6 +164,12 @@ func daemonize(args []string, o *options, stderr io.Writer) int {
 // reloads the configuration, as in NetworkManager.
 func serve(logs *logging.Logging, cfg *config.Config, paths config.Paths, o *options) error {
 	l := loop.New()
+	plat, err := startPlatform(l, logs)
+	if err != nil {
+		logs.For(logging.Platform, "platform").Error(err.Error())
+		return err
+	}
+	defer plat.Close()
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM, syscall.SIGINT)
 	defer stop()
 	configs := newConfigHolder(cfg, logs.For(logging.Core, "config"))

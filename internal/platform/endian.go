@@ -1,0 +1,6 @@
+package platform
+
+import "encoding/binary"
+
+// Netlink carries host-order integers.
+var ne = binary.NativeEndian
