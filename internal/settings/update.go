@@ -278,7 +278,14 @@ func (s *Store) ClearSecrets(p *Profile) error {
 		}
 	}
 	if p.st.typ == StorageLib {
+		// Read-only files keep their secrets; only memory forgets them.
+		changed := !p.conn.Equal(c)
 		p.conn = c
+		if changed {
+			s.version++
+			p.version = s.version
+		}
+		s.emit(Updated, p, changed)
 		return nil
 	}
 	st, err := s.write(c, p.st.typ, p.st.path, p.st.meta)
