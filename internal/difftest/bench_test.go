@@ -79,7 +79,7 @@ func vethPairs(b *testing.B, ns *testbed.Netns, n int) []string {
 
 // profiles writes n keyfiles that match no link, so that the reference
 // loads them without activating anything.
-func profiles(b *testing.B, dir string, n int) {
+func writeBenchProfiles(b *testing.B, dir string, n int) {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		b.Fatal(err)
 	}
@@ -114,7 +114,7 @@ func BenchmarkReference1000Devices1000Profiles(b *testing.B) {
 	ns.Bus = testbed.StartBus(b, testbed.BusOptions{Policies: []string{testbed.NetworkManagerPolicy}})
 	links := vethPairs(b, ns, 500)
 	dir := testbed.TempDir(b)
-	profiles(b, filepath.Join(dir, "system-connections"), 1000)
+	writeBenchProfiles(b, filepath.Join(dir, "system-connections"), 1000)
 	start := time.Now()
 	testbed.StartReference(b, ns, testbed.DaemonOptions{Dir: dir, Quiet: true, Config: strings.Replace(testbed.DefaultConfig, "level=DEBUG", "level=INFO", 1)})
 	var bytesIn, sigsIn int

@@ -80,7 +80,7 @@ func New(opts Options) *Manager {
 	}
 	m := &Manager{opts: opts, log: opts.Log, stop: make(chan struct{})}
 	if name, ok := m.hostnamedStatic(); ok {
-		m.log.Info("hostname: using hostnamed")
+		m.log.Info("using hostnamed")
 		m.hostnamed = true
 		m.set(name)
 		m.watchHostnamed()
@@ -112,7 +112,7 @@ func (m *Manager) set(name string) {
 	if name == m.static {
 		return
 	}
-	m.log.Info(fmt.Sprintf("hostname: static hostname changed from %s to %s", quoteOrNone(m.static), quoteOrNone(name)))
+	m.log.Info(fmt.Sprintf("static hostname changed from %s to %s", quoteOrNone(m.static), quoteOrNone(name)))
 	m.static = name
 	if m.opts.Changed != nil {
 		m.opts.Changed(name)
@@ -292,12 +292,12 @@ func (m *Manager) hostnamedStatic() (string, bool) {
 	err := m.opts.Conn.Object(hostnamedName, hostnamedPath).CallWithContext(ctx,
 		"org.freedesktop.DBus.Properties.GetAll", 0, hostnamedIface).Store(&all)
 	if err != nil {
-		m.log.Info("hostname: hostnamed not used: " + err.Error())
+		m.log.Info("hostnamed not used: " + err.Error())
 		return "", false
 	}
 	name, ok := all["StaticHostname"].Value().(string)
 	if !ok {
-		m.log.Info("hostname: couldn't get property from hostnamed")
+		m.log.Info("couldn't get property from hostnamed")
 		return "", false
 	}
 	return name, true
@@ -309,7 +309,7 @@ func (m *Manager) watchHostnamed() {
 	match := []dbus.MatchOption{dbus.WithMatchObjectPath(hostnamedPath),
 		dbus.WithMatchInterface("org.freedesktop.DBus.Properties"), dbus.WithMatchMember("PropertiesChanged")}
 	if err := conn.AddMatchSignal(match...); err != nil {
-		m.log.Warn("hostname: cannot watch hostnamed: " + err.Error())
+		m.log.Warn("cannot watch hostnamed: " + err.Error())
 		return
 	}
 	m.sigCh = make(chan *dbus.Signal, 16)
@@ -349,13 +349,13 @@ func (m *Manager) watchFile() {
 	dir, base := filepath.Split(path)
 	fd, err := unix.InotifyInit1(unix.IN_CLOEXEC)
 	if err != nil {
-		m.log.Warn("hostname: cannot watch " + path + ": " + err.Error())
+		m.log.Warn("cannot watch " + path + ": " + err.Error())
 		return
 	}
 	const mask = unix.IN_CLOSE_WRITE | unix.IN_MOVED_TO | unix.IN_MOVED_FROM | unix.IN_CREATE | unix.IN_DELETE | unix.IN_ATTRIB
 	if _, err := unix.InotifyAddWatch(fd, filepath.Clean(dir), mask); err != nil {
 		unix.Close(fd)
-		m.log.Debug("hostname: cannot watch " + dir + ": " + err.Error())
+		m.log.Debug("cannot watch " + dir + ": " + err.Error())
 		return
 	}
 	// A pipe wakes the reader when the manager closes.

@@ -21,16 +21,23 @@ type Agent struct {
 	// which decide whether it may see sharing secrets.
 	Permissions map[string]auth.Result
 
-	unwatch func()
+	// registered: the permission check is done; only then is the agent
+	// asked for secrets.
+	registered bool
+	unwatch    func()
 }
 
 // AgentManager keeps the registered secret agents
-// (org.freedesktop.NetworkManager.AgentManager). Asking agents for
-// secrets belongs to the settings layer, which reads Agents.
+// (org.freedesktop.NetworkManager.AgentManager) and runs the requests to
+// them (secrets.go): getting secrets for a profile, handing them agent-owned
+// secrets to save, telling them a profile's secrets are gone.
 type AgentManager struct {
-	m      *Manager
-	obj    *bus.Object
-	agents []*Agent
+	m        *Manager
+	obj      *bus.Object
+	agents   []*Agent
+	requests []*secretsRequest
+	// versionID grows with every agent that registers.
+	versionID uint64
 }
 
 func newAgentManager(m *Manager) (*AgentManager, error) {
@@ -111,8 +118,14 @@ func (a *AgentManager) register(c *bus.Call, identifier string, caps uint32) {
 					return
 				}
 				ag.Permissions = r
-				a.m.log.Debug(fmt.Sprintf("agent[%s,uid %d]: agent registered", identifier, s.UID))
+				ag.registered = true
+				a.versionID++
+				a.m.log.Info(fmt.Sprintf("agent[%s,uid %d]: agent registered", identifier, s.UID))
 				c.Reply()
+				// Requests in progress may ask it too.
+				for _, req := range slices.Clone(a.requests) {
+					req.addAgent(ag)
+				}
 			})
 	})
 }
@@ -137,5 +150,13 @@ func (a *AgentManager) remove(ag *Agent) bool {
 	if ag.unwatch != nil {
 		ag.unwatch()
 	}
+	a.m.log.Debug(fmt.Sprintf("agent[%s]: agent unregistered or disappeared", ag.Identifier))
+	for _, req := range slices.Clone(a.requests) {
+		req.agentLeft(ag)
+	}
 	return true
 }
+
+// VersionID grows whenever an agent registers, so that a caller can tell
+// whether agents arrived since it last asked.
+func (a *AgentManager) VersionID() uint64 { return a.versionID }

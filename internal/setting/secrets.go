@@ -1,6 +1,7 @@
 package setting
 
 import (
+	"strconv"
 	"strings"
 
 	"github.com/godbus/dbus/v5"
@@ -236,7 +237,9 @@ func (c *Connection) FilterSecretsDict(settingName string, sd map[string]dbus.Va
 					kept[k] = x
 				}
 			}
-			out[key] = dbus.MakeVariant(kept)
+			if len(kept) > 0 {
+				out[key] = dbus.MakeVariant(kept)
+			}
 		case settingName == "wireguard" && key == "peers":
 			list, ok := v.Value().([]map[string]dbus.Variant)
 			if !ok {
@@ -304,4 +307,29 @@ func (c *Connection) AnySystemSecretFlags() bool {
 		}
 	}
 	return false
+}
+
+// SetSecretFlags sets the flags of a secret: its "<secret>-flags"
+// property, or for vpn.secrets keys the "<key>-flags" entry of vpn.data.
+// Secrets without flags (wireguard.peers as a whole) are left alone.
+func (s *Setting) SetSecretFlags(secret string, flags uint32) {
+	if s.info.Name == "vpn" {
+		if secret == "secrets" {
+			return
+		}
+		data := map[string]string{}
+		for k, v := range s.StrDict("data") {
+			data[k] = v
+		}
+		data[secret+"-flags"] = strconv.FormatUint(uint64(flags), 10)
+		s.MustSet("data", data)
+		return
+	}
+	name := secret + "-flags"
+	if s.info.Name == "802-11-wireless-security" && strings.HasPrefix(secret, "wep-key") && len(secret) == 8 {
+		name = "wep-key-flags"
+	}
+	if p := s.info.Prop(name); p != nil && p.SecretFlags {
+		s.MustSet(name, flags)
+	}
 }
