@@ -47,6 +47,15 @@ type Authority struct {
 	// timeout bounds each bus call; polkit itself may wait much longer for
 	// an interactive authentication, so its calls have none.
 	timeout time.Duration
+
+	// Callers are identified concurrently, but the answers reach the loop
+	// in the order the questions were asked, so that calls a client makes
+	// one after the other (two Deletes) complete in that order, as they
+	// do in NetworkManager, which knows its callers' credentials at once.
+	orderMu   sync.Mutex
+	nextSeq   uint64
+	deliverAt uint64
+	ready     map[uint64]func()
 }
 
 // New returns an authority asking over conn, answering on l.
@@ -54,7 +63,7 @@ func New(conn *dbus.Conn, l *loop.Loop, mode Mode, log *slog.Logger) *Authority 
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	a := &Authority{conn: conn, loop: l, mode: mode, log: log, timeout: 25 * time.Second}
+	a := &Authority{conn: conn, loop: l, mode: mode, log: log, timeout: 25 * time.Second, ready: map[uint64]func(){}}
 	switch mode {
 	case ModeRootOnly:
 		log.Debug("create auth-manager: polkit disabled, root-only")
@@ -73,10 +82,38 @@ func (a *Authority) Mode() Mode { return a.mode }
 // runs on the loop. An error means the caller cannot be identified (it
 // left the bus, for example), which NetworkManager treats as a refusal.
 func (a *Authority) Subject(sender string, cb func(Subject, error)) {
+	seq := a.ticket()
 	go func() {
 		s, err := a.subject(sender)
-		a.loop.Post(func() { cb(s, err) })
+		a.deliver(seq, func() { cb(s, err) })
 	}()
+}
+
+// ticket numbers a question; questions are asked on the loop, in the
+// order calls arrive.
+func (a *Authority) ticket() uint64 {
+	a.orderMu.Lock()
+	defer a.orderMu.Unlock()
+	seq := a.nextSeq
+	a.nextSeq++
+	return seq
+}
+
+// deliver posts fn to the loop once every question asked before seq has
+// been answered.
+func (a *Authority) deliver(seq uint64, fn func()) {
+	a.orderMu.Lock()
+	defer a.orderMu.Unlock()
+	a.ready[seq] = fn
+	for {
+		f, ok := a.ready[a.deliverAt]
+		if !ok {
+			return
+		}
+		delete(a.ready, a.deliverAt)
+		a.deliverAt++
+		a.loop.Post(f)
+	}
 }
 
 func (a *Authority) subject(sender string) (Subject, error) {
@@ -145,16 +182,24 @@ func (a *Authority) Check(sender, action string, interactive bool, cb func(Subje
 }
 
 // CheckAll asks about several actions at once, as GetPermissions does.
+//
+// Answers that need no polkit (root, auth-polkit false or root-only) come
+// in the order of the questions; polkit's may overtake each other.
 func (a *Authority) CheckAll(sender string, actions []string, interactive bool, cb func(Subject, map[string]Result, error)) {
-	go func() {
-		s, err := a.subject(sender)
+	a.Subject(sender, func(s Subject, err error) {
 		if err != nil {
-			a.loop.Post(func() { cb(s, nil, err) })
+			cb(s, nil, err)
 			return
 		}
-		results := a.decide(s, actions, interactive)
-		a.loop.Post(func() { cb(s, results, nil) })
-	}()
+		if s.IsRoot() || a.mode != ModePolkit {
+			cb(s, a.decide(s, actions, interactive), nil)
+			return
+		}
+		go func() {
+			results := a.decide(s, actions, interactive)
+			a.loop.Post(func() { cb(s, results, nil) })
+		}()
+	})
 }
 
 func (a *Authority) decide(s Subject, actions []string, interactive bool) map[string]Result {
