@@ -58,8 +58,9 @@ func CheckUpdateFlags(flags UpdateFlags) error {
 // UpdateProfile applies a parsed profile (nil keeps the settings: Save)
 // with Update2's flags, in the plugin asked for ("" for the current one).
 func (s *Store) UpdateProfile(p *Profile, c *setting.Connection, flags UpdateFlags, plugin string) error {
-	if err := checkPlugin(plugin); err != nil {
-		return err
+	if plugin != "" && plugin != "keyfile" {
+		// Moving the profile to another plugin fails: there is none.
+		return errorf(ErrInvalidConnection, "failed to write connection: a plugin by the name of '%s' is not available", plugin)
 	}
 	mode := persistKeep
 	switch {
