@@ -294,21 +294,16 @@ func (s *Store) resolve(uuid string, secretsFrom *setting.Connection) {
 }
 
 // mergeAgentSecrets keeps the agent-owned secrets of the profile a client
-// sent, which the keyfile does not store.
+// sent, which the keyfile does not store: whole properties, single VPN
+// secrets, WireGuard pre-shared keys.
 func mergeAgentSecrets(dst, src *setting.Connection) {
-	for _, ss := range src.Settings() {
-		ds := dst.Setting(ss.Name())
-		if ds == nil {
+	for name, sd := range src.SecretsDBus(setting.AgentOwned) {
+		if dst.Setting(name) == nil {
 			continue
 		}
-		for _, p := range ss.Info().Props {
-			if !p.Secret || !ss.IsSet(p.Name) || ds.IsSet(p.Name) {
-				continue
-			}
-			if f := ss.Info().Prop(p.Name + "-flags"); f != nil && ss.Uint32(f.Name)&setting.SecretFlagAgentOwned != 0 {
-				ds.MustSet(p.Name, ss.Get(p.Name))
-			}
-		}
+		// Only secrets of properties the profile has are merged, which
+		// cannot fail.
+		_ = dst.UpdateSecrets(name, sd)
 	}
 }
 
