@@ -27,9 +27,21 @@ func (r nmcliResult) String() string {
 	return fmt.Sprintf("exit %d\nstdout:\n%s\nstderr:\n%s", r.code, r.stdout, r.stderr)
 }
 
+// gdbus calls a method of the daemon with gdbus as uid; arguments are in
+// GVariant text form.
+func (s *side) gdbus(t *testing.T, uid int, path, method string, args ...string) nmcliResult {
+	t.Helper()
+	return s.run(t, uid, "gdbus", append([]string{"call", "--system", "--dest", testbed.BusName, "--object-path", path, "--method", method}, args...)...)
+}
+
 // nmcli runs Debian's nmcli in the side's namespace, as uid (0: root).
 // "{DIR}" in an argument stands for the side's keyfile directory.
 func (s *side) nmcli(t *testing.T, uid int, args ...string) nmcliResult {
+	t.Helper()
+	return s.run(t, uid, "nmcli", args...)
+}
+
+func (s *side) run(t *testing.T, uid int, prog string, args ...string) nmcliResult {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
@@ -37,7 +49,7 @@ func (s *side) nmcli(t *testing.T, uid int, args ...string) nmcliResult {
 	for i, a := range args {
 		real[i] = strings.ReplaceAll(a, "{DIR}", s.d.ConnectionsDir)
 	}
-	cmd := s.ns.Command(ctx, "nmcli", real...)
+	cmd := s.ns.Command(ctx, prog, real...)
 	if uid != 0 {
 		testbed.AsUser(cmd, uid, uid)
 	}
@@ -50,7 +62,7 @@ func (s *side) nmcli(t *testing.T, uid int, args ...string) nmcliResult {
 	case errors.As(err, &ee):
 		r.code = ee.ExitCode()
 	case err != nil:
-		t.Fatalf("%s: nmcli %v: %v", s.name, args, err)
+		t.Fatalf("%s: %s %v: %v", s.name, prog, args, err)
 	}
 	return r
 }
@@ -69,6 +81,8 @@ type normalizer struct {
 var (
 	uuidRE = regexp.MustCompile(`[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}`)
 	pathRE = regexp.MustCompile(`/org/freedesktop/NetworkManager/Settings/[0-9]+`)
+	// The bus daemon names the processes of a refused call.
+	procRE = regexp.MustCompile(`\(uid=[0-9]+ pid=[0-9]+ comm="[^"]*"\)`)
 )
 
 func newNormalizer(s *side) *normalizer {
@@ -82,6 +96,7 @@ func newNormalizer(s *side) *normalizer {
 func (n *normalizer) text(s string) string {
 	s = strings.ReplaceAll(s, n.dir, "DIR")
 	s = strings.ReplaceAll(s, n.run+"/", "RUNDIR/")
+	s = procRE.ReplaceAllString(s, "(PROCESS)")
 	s = uuidRE.ReplaceAllStringFunc(s, func(u string) string {
 		if _, ok := n.uuids[u]; !ok {
 			n.uuids[u] = fmt.Sprintf("UUID-%d", len(n.uuids)+1)
