@@ -111,6 +111,9 @@ func (l *signalLog) next() []string {
 	for {
 		select {
 		case s := <-l.ch:
+			if s.Sender == "org.freedesktop.DBus" {
+				continue // NameAcquired and the like, for the client itself
+			}
 			line := fmt.Sprintf("%s %s", s.Path, s.Name[strings.LastIndexByte(s.Name, '.')+1:])
 			switch s.Name {
 			case "org.freedesktop.DBus.Properties.PropertiesChanged":
