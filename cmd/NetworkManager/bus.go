@@ -42,11 +42,12 @@ func startBus(l *loop.Loop, logs *logging.Logging, configs *configHolder, o *opt
 	}
 	authority := auth.New(conn, l, mode, authLog)
 	m, err := manager.New(manager.Options{
-		Exporter: exp,
-		Auth:     authority,
-		Logging:  logs,
-		Log:      logs.For(logging.Core, "manager"),
-		Config:   cfg,
+		Exporter:  exp,
+		Auth:      authority,
+		Logging:   logs,
+		Log:       logs.For(logging.Core, "manager"),
+		AgentsLog: logs.For(logging.Agents, "agent-manager"),
+		Config:    cfg,
 		// The Reload method re-reads through the holder, so every layer
 		// subscribed to it sees the change, as with SIGHUP.
 		LoadConfig: func() (*config.Config, error) {

@@ -2,6 +2,7 @@ package manager
 
 import (
 	"fmt"
+	"log/slog"
 	"slices"
 
 	"github.com/gonm/gonm/internal/auth"
@@ -33,6 +34,7 @@ type Agent struct {
 // secrets to save, telling them a profile's secrets are gone.
 type AgentManager struct {
 	m        *Manager
+	log      *slog.Logger // AGENTS
 	obj      *bus.Object
 	agents   []*Agent
 	requests []*secretsRequest
@@ -41,7 +43,10 @@ type AgentManager struct {
 }
 
 func newAgentManager(m *Manager) (*AgentManager, error) {
-	a := &AgentManager{m: m}
+	a := &AgentManager{m: m, log: m.opts.AgentsLog}
+	if a.log == nil {
+		a.log = m.log
+	}
 	c := bus.MustClass(&bus.Class{
 		Name: "AgentManager",
 		Path: bus.PathAgentManager,
@@ -107,7 +112,7 @@ func (a *AgentManager) register(c *bus.Call, identifier string, caps uint32) {
 		a.agents = append(a.agents, ag)
 		ag.unwatch = a.m.exp.WatchName(c.Sender, func() {
 			if a.remove(ag) {
-				a.m.log.Debug(fmt.Sprintf("agent[%s]: agent disappeared", identifier))
+				a.log.Debug(fmt.Sprintf("agent[%s]: agent disappeared", identifier))
 			}
 		})
 		// The agent is registered once its sharing permissions are known.
@@ -120,7 +125,7 @@ func (a *AgentManager) register(c *bus.Call, identifier string, caps uint32) {
 				ag.Permissions = r
 				ag.registered = true
 				a.versionID++
-				a.m.log.Info(fmt.Sprintf("agent[%s,uid %d]: agent registered", identifier, s.UID))
+				a.log.Info(fmt.Sprintf("agent[%s,uid %d]: agent registered", identifier, s.UID))
 				c.Reply()
 				// Requests in progress may ask it too.
 				for _, req := range slices.Clone(a.requests) {
@@ -150,7 +155,7 @@ func (a *AgentManager) remove(ag *Agent) bool {
 	if ag.unwatch != nil {
 		ag.unwatch()
 	}
-	a.m.log.Debug(fmt.Sprintf("agent[%s]: agent unregistered or disappeared", ag.Identifier))
+	a.log.Debug(fmt.Sprintf("agent[%s]: agent unregistered or disappeared", ag.Identifier))
 	for _, req := range slices.Clone(a.requests) {
 		req.agentLeft(ag)
 	}

@@ -75,8 +75,10 @@ type Options struct {
 	Exporter *bus.Exporter
 	Auth     *auth.Authority
 	Logging  *logging.Logging
-	// Log is the manager's logger (domain CORE).
-	Log *slog.Logger
+	// Log is the manager's logger (domain CORE), AgentsLog the agent
+	// manager's (AGENTS; Log when nil).
+	Log       *slog.Logger
+	AgentsLog *slog.Logger
 	// Config is the configuration read at start; LoadConfig reads it
 	// again (Reload, SIGHUP).
 	Config     *config.Config

@@ -131,7 +131,7 @@ func (a *AgentManager) GetSecrets(req GetSecretsRequest, done func(GetSecretsRes
 	// What the daemon keeps itself; NetworkManager always has this
 	// dictionary, if only with empty settings.
 	r.existing = req.Conn.SecretsDBus(setting.SystemOwned)
-	a.m.log.Debug(fmt.Sprintf("Secrets requested for connection %s (%s/%s)", req.Path, req.Conn.ID(), req.Setting))
+	a.log.Debug(fmt.Sprintf("Secrets requested for connection %s (%s/%s)", req.Path, req.Conn.ID(), req.Setting))
 	a.addRequest(r)
 	if req.Flags&GetSecretsOnlySystem == 0 {
 		for _, ag := range a.agents {
@@ -166,7 +166,7 @@ func (a *AgentManager) DeleteSecrets(path dbus.ObjectPath, conn *setting.Connect
 
 func (a *AgentManager) startPlain(kind requestKind, path dbus.ObjectPath, conn *setting.Connection, requester *auth.Subject) {
 	verb := map[requestKind]string{requestSave: "Saving", requestDelete: "Deleting"}[kind]
-	a.m.log.Debug(fmt.Sprintf("%s secrets for connection %s (%s)", verb, path, conn.ID()))
+	a.log.Debug(fmt.Sprintf("%s secrets for connection %s (%s)", verb, path, conn.ID()))
 	r := &secretsRequest{a: a, kind: kind, path: path, conn: conn.Clone(), requester: requester}
 	a.addRequest(r)
 	for _, ag := range a.agents {
@@ -187,7 +187,7 @@ func (a *AgentManager) startPlain(kind requestKind, path dbus.ObjectPath, conn *
 // are ordered: the requesting process first, then agents of users with an
 // active session, then the most recently started.
 func (r *secretsRequest) addAgent(ag *Agent) {
-	log := r.a.m.log
+	log := r.a.log
 	if r.kind == requestGet && auth.InACL(r.conn.PermissionUsers(), ag.UID) != nil {
 		log.Debug(fmt.Sprintf("agent[%s]: agent ignored for secrets request %s (not in ACL)", ag.Identifier, r.path))
 		return
@@ -262,11 +262,11 @@ func (r *secretsRequest) completeEarly() bool {
 	}
 	need, _ := tmp.NeedSecrets(g.Flags&GetSecretsRequestNew != 0)
 	if g.Flags&GetSecretsOnlySystem != 0 || need == "" {
-		r.a.m.log.Debug(fmt.Sprintf("(%s) system settings secrets sufficient", r.path))
+		r.a.log.Debug(fmt.Sprintf("(%s) system settings secrets sufficient", r.path))
 		r.finish(GetSecretsResult{Secrets: r.existing})
 		return true
 	}
-	r.a.m.log.Debug(fmt.Sprintf("(%s) system settings secrets insufficient, asking agents", r.path))
+	r.a.log.Debug(fmt.Sprintf("(%s) system settings secrets insufficient, asking agents", r.path))
 	if g.Flags&GetSecretsNoErrors != 0 && len(r.pending) == 0 {
 		r.finish(GetSecretsResult{Secrets: r.existing})
 		return true
@@ -289,7 +289,7 @@ func (r *secretsRequest) next() {
 	}
 	r.current = r.pending[0]
 	r.pending = r.pending[1:]
-	r.a.m.log.Debug(fmt.Sprintf("agent[%s]: agent %s secrets for request %s", r.current.Identifier, r.kind, r.path))
+	r.a.log.Debug(fmt.Sprintf("agent[%s]: agent %s secrets for request %s", r.current.Identifier, r.kind, r.path))
 	switch r.kind {
 	case requestGet:
 		r.startGet()
@@ -316,7 +316,7 @@ func (r *secretsRequest) startGet() {
 				return
 			}
 			r.hasModify = err == nil && res == auth.Yes
-			r.a.m.log.Debug(fmt.Sprintf("agent[%s]: agent %s MODIFY check result %s", ag.Identifier, r.path,
+			r.a.log.Debug(fmt.Sprintf("agent[%s]: agent %s MODIFY check result %s", ag.Identifier, r.path,
 				map[bool]string{true: "YES", false: "NO"}[r.hasModify]))
 			r.sendGet()
 		})
@@ -387,7 +387,7 @@ func (r *secretsRequest) stopCall() {
 
 // answered handles an agent's reply.
 func (r *secretsRequest) answered(ag *Agent, call *dbus.Call) {
-	log := r.a.m.log
+	log := r.a.log
 	err := call.Err
 	switch r.kind {
 	case requestGet:
@@ -492,12 +492,12 @@ func (r *secretsRequest) cancel() {
 // was the one being asked.
 func (r *secretsRequest) agentLeft(ag *Agent) {
 	if r.current == ag {
-		r.a.m.log.Debug(fmt.Sprintf("agent[%s]: current agent removed from secrets request %s", ag.Identifier, r.path))
+		r.a.log.Debug(fmt.Sprintf("agent[%s]: current agent removed from secrets request %s", ag.Identifier, r.path))
 		r.next()
 		return
 	}
 	if i := slices.Index(r.pending, ag); i >= 0 {
 		r.pending = slices.Delete(r.pending, i, i+1)
-		r.a.m.log.Debug(fmt.Sprintf("agent[%s]: agent removed from secrets request %s", ag.Identifier, r.path))
+		r.a.log.Debug(fmt.Sprintf("agent[%s]: agent removed from secrets request %s", ag.Identifier, r.path))
 	}
 }
