@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/gonm/gonm/internal/loop"
 )
@@ -123,4 +124,56 @@ func TestFileWatchAndSave(t *testing.T) {
 	if data, err := os.ReadFile(real); err != nil || len(data) != 0 {
 		t.Errorf("cleared file %q %v", data, err)
 	}
+}
+
+// unescape undoes escape, for the fuzz test.
+func unescape(s string) string {
+	var b []byte
+	for i := 0; i < len(s); i++ {
+		if s[i] == '\\' && i+1 < len(s) && s[i+1] == '\\' {
+			b = append(b, '\\')
+			i++
+			continue
+		}
+		if s[i] == '\\' && i+3 < len(s) {
+			n := (s[i+1]-'0')*64 + (s[i+2]-'0')*8 + (s[i+3] - '0')
+			b = append(b, n)
+			i += 3
+			continue
+		}
+		b = append(b, s[i])
+	}
+	return string(b)
+}
+
+// FuzzHostnameFile reads arbitrary hostname files: the name shown on
+// D-Bus is valid UTF-8 without control characters and stands for exactly
+// what the file held (up to a NUL, trailing white space dropped).
+func FuzzHostnameFile(f *testing.F) {
+	f.Add([]byte("host\n"))
+	f.Add([]byte("a\\b\tc\xff\xfe\n\n"))
+	f.Add([]byte("ümlaut.example \x00rest"))
+	dir := f.TempDir()
+	f.Fuzz(func(t *testing.T, data []byte) {
+		p := filepath.Join(dir, "hostname")
+		if err := os.WriteFile(p, data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		raw := readFile(p)
+		shown := escape(raw)
+		if !utf8.ValidString(shown) {
+			t.Fatalf("not UTF-8: %q", shown)
+		}
+		for _, r := range shown {
+			if r < 0x20 || r == 0x7f {
+				t.Fatalf("control character in %q", shown)
+			}
+		}
+		if back := unescape(shown); back != raw {
+			t.Fatalf("escape(%q) = %q does not stand for it (%q)", raw, shown, back)
+		}
+		if Valid(shown) && shown != raw {
+			t.Fatalf("a valid name was changed: %q", raw)
+		}
+	})
 }

@@ -5,6 +5,8 @@ import (
 	"path/filepath"
 	"slices"
 	"testing"
+
+	"github.com/gonm/gonm/internal/setting"
 )
 
 // The timestamps and seen-bssids databases are read at start, answer per
@@ -52,4 +54,34 @@ func TestKeyfileDatabases(t *testing.T) {
 	if want := "[seen-bssids]\n"; string(data) != want {
 		t.Errorf("seen-bssids file %q, want %q", data, want)
 	}
+}
+
+// FuzzKeyfileDatabases reads arbitrary timestamps and seen-bssids files:
+// never a panic, at most 30 BSSIDs, each a valid MAC address, no
+// duplicates.
+func FuzzKeyfileDatabases(f *testing.F) {
+	f.Add([]byte("[timestamps]\n" + u1 + "=1700000000\n"))
+	f.Add([]byte("[seen-bssids]\n" + u1 + "=00:11:22:33:44:55;AA:BB:CC:DD:EE:FF;\n"))
+	f.Add([]byte("[timestamps]\n" + u1 + "=-1\n[seen-bssids]\n" + u1 + "=x;;\\;\n"))
+	dir := f.TempDir()
+	p := &Profile{uuid: u1}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		path := filepath.Join(dir, "db")
+		if err := os.WriteFile(path, data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		s := New(Options{RunDir: filepath.Join(dir, "run"), TimestampsFile: path, SeenBSSIDsFile: path})
+		s.Timestamp(p)
+		b := s.SeenBSSIDs(p)
+		if len(b) > maxSeenBSSIDs {
+			t.Fatalf("%d BSSIDs", len(b))
+		}
+		seen := map[string]bool{}
+		for _, x := range b {
+			if _, ok := setting.HwaddrAton(x, 6); !ok || seen[x] {
+				t.Fatalf("bad or repeated BSSID %q in %v", x, b)
+			}
+			seen[x] = true
+		}
+	})
 }
