@@ -111,8 +111,10 @@ func (l *signalLog) next() []string {
 	for {
 		select {
 		case s := <-l.ch:
-			if s.Sender == "org.freedesktop.DBus" {
-				continue // NameAcquired and the like, for the client itself
+			if s.Sender == "org.freedesktop.DBus" || s.Path == bus.PathManager {
+				// NameAcquired for the client itself; the root object's
+				// end of start-up.
+				continue
 			}
 			line := fmt.Sprintf("%s %s", s.Path, s.Name[strings.LastIndexByte(s.Name, '.')+1:])
 			switch s.Name {
