@@ -56,14 +56,28 @@ type Authority struct {
 	nextSeq   uint64
 	deliverAt uint64
 	ready     map[uint64]func()
+
+	// Credentials of recent callers: a unique bus name is never reused
+	// while the bus runs, so what it resolved to stays true; entries
+	// expire so that the map stays small.
+	credMu sync.Mutex
+	creds  map[string]cachedSubject
 }
+
+type cachedSubject struct {
+	s       Subject
+	expires time.Time
+}
+
+// credTTL bounds how long a caller's credentials are remembered.
+const credTTL = 10 * time.Second
 
 // New returns an authority asking over conn, answering on l.
 func New(conn *dbus.Conn, l *loop.Loop, mode Mode, log *slog.Logger) *Authority {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	a := &Authority{conn: conn, loop: l, mode: mode, log: log, timeout: 25 * time.Second, ready: map[uint64]func(){}}
+	a := &Authority{conn: conn, loop: l, mode: mode, log: log, timeout: 25 * time.Second, ready: map[uint64]func(){}, creds: map[string]cachedSubject{}}
 	switch mode {
 	case ModeRootOnly:
 		log.Debug("create auth-manager: polkit disabled, root-only")
@@ -83,6 +97,10 @@ func (a *Authority) Mode() Mode { return a.mode }
 // left the bus, for example), which NetworkManager treats as a refusal.
 func (a *Authority) Subject(sender string, cb func(Subject, error)) {
 	seq := a.ticket()
+	if s, ok := a.cached(sender); ok {
+		a.deliver(seq, func() { cb(s, nil) })
+		return
+	}
 	go func() {
 		s, err := a.subject(sender)
 		a.deliver(seq, func() { cb(s, err) })
@@ -116,18 +134,50 @@ func (a *Authority) deliver(seq uint64, fn func()) {
 	}
 }
 
-func (a *Authority) subject(sender string) (Subject, error) {
+func (a *Authority) cached(sender string) (Subject, bool) {
+	a.credMu.Lock()
+	defer a.credMu.Unlock()
+	c, ok := a.creds[sender]
+	if !ok || time.Now().After(c.expires) {
+		return Subject{}, false
+	}
+	return c.s, true
+}
+
+func (a *Authority) remember(s Subject) {
+	a.credMu.Lock()
+	defer a.credMu.Unlock()
+	now := time.Now()
+	if len(a.creds) >= 256 {
+		for k, c := range a.creds {
+			if now.After(c.expires) {
+				delete(a.creds, k)
+			}
+		}
+	}
+	a.creds[s.Sender] = cachedSubject{s: s, expires: now.Add(credTTL)}
+}
+
+func (a *Authority) subject(sender string) (s Subject, err error) {
 	if sender == "" {
 		return Subject{}, errors.New("call without a sender")
 	}
+	if c, ok := a.cached(sender); ok {
+		return c, nil
+	}
+	defer func() {
+		if err == nil {
+			a.remember(s)
+		}
+	}()
 	ctx, cancel := context.WithTimeout(context.Background(), a.timeout)
 	defer cancel()
 	var creds map[string]dbus.Variant
-	err := a.conn.BusObject().CallWithContext(ctx, "org.freedesktop.DBus.GetConnectionCredentials", 0, sender).Store(&creds)
+	err = a.conn.BusObject().CallWithContext(ctx, "org.freedesktop.DBus.GetConnectionCredentials", 0, sender).Store(&creds)
 	if err != nil {
 		return Subject{}, fmt.Errorf("credentials of %s: %w", sender, err)
 	}
-	s := Subject{Sender: sender}
+	s = Subject{Sender: sender}
 	uid, ok := creds["UnixUserID"].Value().(uint32)
 	if !ok {
 		return Subject{}, fmt.Errorf("credentials of %s: no uid", sender)

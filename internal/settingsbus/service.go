@@ -136,11 +136,17 @@ func (s *Service) paths() []dbus.ObjectPath {
 
 func (s *Service) updateConnections() { s.obj.Set(IfaceSettings, "Connections", s.paths()) }
 
+// connectionsLater updates Connections once the current burst of new
+// profiles is over (a reload may bring thousands), unless a handler does
+// it before its reply.
+func (s *Service) connectionsLater() { s.exp.Loop().Idle(&s.conns, s.updateConnections) }
+
 // storeEvent keeps the objects in step with the store, with
 // NetworkManager's order of signals: a new profile's object appears
 // (InterfacesAdded), NewConnection follows, then the Connections
 // property; a removed profile's Connections change comes first, then
-// Removed, ConnectionRemoved and InterfacesRemoved.
+// Removed, ConnectionRemoved and InterfacesRemoved. New profiles change
+// Connections once per burst (NetworkManager emits it for each).
 func (s *Service) storeEvent(ev settings.Event) {
 	switch ev.Kind {
 	case settings.Added:
@@ -148,7 +154,7 @@ func (s *Service) storeEvent(ev settings.Event) {
 		if co != nil {
 			s.obj.Emit(IfaceSettings, "NewConnection", co.obj.Path())
 		}
-		s.updateConnections()
+		s.connectionsLater()
 	case settings.Updated:
 		co := s.conns[ev.Profile]
 		if co == nil {
@@ -280,6 +286,7 @@ func (s *Service) addConnection(c *bus.Call, add2 bool, flags settings.AddFlags,
 				c.Error(storeError(err))
 				return
 			}
+			s.updateConnections()
 			co := s.conns[p]
 			if co == nil {
 				c.Error(bus.Errorf(bus.SettingsFailed, "the connection was removed while being added"))
@@ -328,6 +335,7 @@ func (s *Service) loadConnections(c *bus.Call) {
 			ok, f = s.store.LoadConnections(files)
 			failures = append(failures, f...)
 		}
+		s.updateConnections()
 		c.Reply(ok, failures)
 	})
 }
@@ -335,6 +343,7 @@ func (s *Service) loadConnections(c *bus.Call) {
 func (s *Service) reloadConnections(c *bus.Call) {
 	s.ensureCaller(c, func() {
 		s.store.ReloadConnections()
+		s.updateConnections()
 		// NetworkManager always answers true: older clients depend on it.
 		c.Reply(true)
 	})
