@@ -59,7 +59,10 @@ func StartReference(env Env, ns *Netns, opts DaemonOptions) *Daemon {
 	}
 	nmArgs = append(nmArgs, opts.Args...)
 	script := "set -e; mount --make-rprivate /; mount -o remount,ro /sys; " +
-		"mount -t overlay overlay -o " + shellQuote([]string{"lowerdir=/etc,upperdir=" + etcUpper + ",workdir=" + etcWork}) + " /etc; " +
+		// Where overlayfs cannot stack (an overlay /tmp), at least the
+		// hostname file is covered.
+		"{ mount -t overlay overlay -o " + shellQuote([]string{"lowerdir=/etc,upperdir=" + etcUpper + ",workdir=" + etcWork}) + " /etc || " +
+		"mount --bind " + shellQuote([]string{d.HostnameFile}) + " /etc/hostname; }; " +
 		"mount -t tmpfs tmpfs /run; mount -t tmpfs tmpfs /etc/NetworkManager; " +
 		"mount -t tmpfs tmpfs /var/lib/NetworkManager; exec " + shellQuote(nmArgs)
 	argv := []string{"unshare", "--mount", "--propagation", "private", "sh", "-c", script}
