@@ -58,8 +58,9 @@ type Service struct {
 	host   *hostname.Manager
 	log    *slog.Logger
 
-	obj   *bus.Object
-	conns map[*settings.Profile]*connObject
+	obj       *bus.Object
+	connClass *bus.Class
+	conns     map[*settings.Profile]*connObject
 }
 
 // New exports the Settings object at /org/freedesktop/NetworkManager/Settings
@@ -71,6 +72,7 @@ func New(o Options) (*Service, error) {
 	}
 	s := &Service{exp: o.Exporter, auth: o.Auth, store: o.Store, agents: o.Agents, host: o.Hostname, log: o.Log,
 		conns: map[*settings.Profile]*connObject{}}
+	s.connClass = connectionClass(s)
 	s.obj = s.exp.NewObject(s.settingsClass())
 	s.obj.Set(IfaceSettings, "CanModify", s.store.CanModify())
 	if s.host != nil {
@@ -185,7 +187,7 @@ func (s *Service) storeEvent(ev settings.Event) {
 // added exports the object of a new profile.
 func (s *Service) added(p *settings.Profile) *connObject {
 	co := &connObject{s: s, p: p}
-	co.obj = s.exp.NewObject(connectionClass(s))
+	co.obj = s.exp.NewObject(s.connClass)
 	co.obj.Data = co
 	co.setProperties()
 	if err := co.obj.Export(); err != nil {
