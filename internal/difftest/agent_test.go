@@ -48,7 +48,10 @@ func (a *testAgent) record(method string, conn setting.Dict, path dbus.ObjectPat
 
 func (a *testAgent) GetSecrets(conn map[string]map[string]dbus.Variant, path dbus.ObjectPath, name string, hints []string, flags uint32) (map[string]map[string]dbus.Variant, *dbus.Error) {
 	a.record("GetSecrets", conn, path, fmt.Sprintf(" %s hints=%v flags=0x%x", name, hints, flags))
-	d, err := a.answer(name)
+	a.mu.Lock()
+	answer := a.answer
+	a.mu.Unlock()
+	d, err := answer(name)
 	if err != nil {
 		return nil, err
 	}
@@ -163,9 +166,25 @@ func TestSecretAgentsMatchReference(t *testing.T) {
 		}
 		return setting.CanonicalText(call.Body[0].(map[string]map[string]dbus.Variant))
 	}
+	// answerWith sets what the agents answer next; each call gets its own
+	// copy of the dictionary.
 	answerWith := func(d setting.Dict, err *dbus.Error) {
 		for _, a := range agents {
-			a.answer = func(string) (setting.Dict, *dbus.Error) { return d, err }
+			a.mu.Lock()
+			a.answer = func(string) (setting.Dict, *dbus.Error) {
+				if d == nil {
+					return nil, err
+				}
+				out := setting.Dict{}
+				for k, sd := range d {
+					out[k] = map[string]dbus.Variant{}
+					for kk, vv := range sd {
+						out[k][kk] = vv
+					}
+				}
+				return out, err
+			}
+			a.mu.Unlock()
 		}
 	}
 	for _, p := range []struct {
