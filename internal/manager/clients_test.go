@@ -119,7 +119,7 @@ print("hostname", c.props.hostname, "can-modify", c.props.can_modify)
 		t.Fatalf("libnm: %v\nstderr:\n%s\nstdout:\n%s", err, errOut, out)
 	}
 	for _, w := range []string{"version 1.42.4", "devices 0 0", "active 0", "connections 0", "dns none unmanaged 0",
-		"state 20 startup False networking True", "permissions yes yes", "can-modify False"} {
+		"state 20 startup False networking True", "permissions yes yes", "hostname " + testbed.TestHostname + " can-modify True"} {
 		if !strings.Contains(out, w) {
 			t.Errorf("libnm output lacks %q:\n%s", w, out)
 		}
