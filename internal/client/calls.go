@@ -3,6 +3,7 @@ package client
 import (
 	"context"
 	"errors"
+	"fmt"
 
 	"github.com/godbus/dbus/v5"
 )
@@ -83,4 +84,30 @@ func (c *Client) SetPropertyAsync(ctx context.Context, path dbus.ObjectPath, ifa
 	c.goCall(ctx, path, ifaceProperties+".Set", []any{iface, name, dbus.MakeVariant(value)}, func(call *dbus.Call) {
 		done(wrapCallError(call.Err))
 	})
+}
+
+// CallDetached calls a NetworkManager method over a connection of its own,
+// without loading any objects (what nmcli does for reloads). addr is the
+// bus address ("" for the system bus). A bus that cannot be reached gives
+// an error starting "Could not connect: ".
+func CallDetached(ctx context.Context, addr string, path dbus.ObjectPath, method string, args []any, out ...any) error {
+	var conn *dbus.Conn
+	var err error
+	if addr == "" {
+		conn, err = dbus.ConnectSystemBus()
+	} else {
+		conn, err = dbus.Connect(addr)
+	}
+	if err != nil {
+		return fmt.Errorf("Could not connect: %w", unwrapConnectError(err))
+	}
+	defer conn.Close()
+	call := conn.Object(BusName, path).CallWithContext(ctx, method, 0, args...)
+	if call.Err != nil {
+		if errors.Is(call.Err, context.DeadlineExceeded) {
+			return ErrTimedOut
+		}
+		return wrapCallError(call.Err)
+	}
+	return wrapCallError(call.Store(out...))
 }

@@ -256,3 +256,10 @@ func (c *Client) LoadConnections(ctx context.Context, files []string) (failures 
 	}
 	return failures, nil
 }
+
+// SaveHostnameAsync is SaveHostname with the result delivered on the loop.
+func (c *Client) SaveHostnameAsync(ctx context.Context, name string, done func(error)) {
+	c.goCall(ctx, pathSettings, ifaceSettings+".SaveHostname", []any{name}, func(call *dbus.Call) {
+		done(wrapCallError(call.Err))
+	})
+}
