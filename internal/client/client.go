@@ -21,6 +21,7 @@ import (
 	"fmt"
 	"os"
 	"slices"
+	"sync/atomic"
 	"time"
 
 	"github.com/godbus/dbus/v5"
@@ -94,12 +95,14 @@ type listener struct {
 // signals and method replies reach the loop in the order the bus sent
 // them.
 type signalHandler struct {
-	post func(*dbus.Signal)
+	// post is set once a client owns the connection; the bus's reader
+	// goroutine may deliver signals (NameAcquired) before that.
+	post atomic.Pointer[func(*dbus.Signal)]
 }
 
 func (h *signalHandler) DeliverSignal(iface, name string, sig *dbus.Signal) {
-	if h.post != nil {
-		h.post(sig)
+	if post := h.post.Load(); post != nil {
+		(*post)(sig)
 	}
 }
 
@@ -156,7 +159,8 @@ func New(ctx context.Context, l *loop.Loop, opts Options) (*Client, error) {
 		c.conn, c.owned = conn, true
 		c.handler = handlers[conn]
 	}
-	c.handler.post = func(sig *dbus.Signal) { l.Post(func() { c.handleSignal(sig) }) }
+	post := func(sig *dbus.Signal) { l.Post(func() { c.handleSignal(sig) }) }
+	c.handler.post.Store(&post)
 
 	matches := [][]dbus.MatchOption{
 		{dbus.WithMatchSender("org.freedesktop.DBus"), dbus.WithMatchInterface("org.freedesktop.DBus"),
@@ -208,7 +212,7 @@ func (c *Client) Close() {
 	}
 	c.closed = true
 	if c.handler != nil {
-		c.handler.post = nil
+		c.handler.post.Store(nil)
 	}
 	if c.owned && c.conn != nil {
 		delete(handlers, c.conn)

@@ -170,6 +170,14 @@ func (c *Client) apply(sig *dbus.Signal) {
 		}
 	case ifaceActive + ".StateChanged":
 		if o := c.objects[sig.Path]; o != nil && len(sig.Body) == 2 {
+			// libnm takes the state from this signal as well as from the
+			// property, whichever comes first.
+			if st, ok := sig.Body[0].(uint32); ok {
+				if o.props[ifaceActive] == nil {
+					o.props[ifaceActive] = map[string]dbus.Variant{}
+				}
+				o.props[ifaceActive]["State"] = dbus.MakeVariant(st)
+			}
 			if r, ok := sig.Body[1].(uint32); ok {
 				o.acReason = ActiveStateReason(r)
 			}

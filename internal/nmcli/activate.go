@@ -195,7 +195,7 @@ func (a *App) defaultActive() (*client.Device, *client.ActiveConnection) {
 // device's. It returns the reason it cannot, or "".
 func connectionCompatible(d *client.Device, s client.Settings) string {
 	if ifn := s.InterfaceName(); ifn != "" && ifn != d.Interface() {
-		return "The interface names of the device and the connection didn't match."
+		return "The interface names of the device and the connection didn't match"
 	}
 	want := map[string][]string{
 		"802-3-ethernet":  {"NMDeviceEthernet", "NMDeviceVeth"},
@@ -275,7 +275,8 @@ func (act *conActivation) started(ac *client.ActiveConnection, err error) {
 			return
 		}
 		switch {
-		case ev.Kind == client.ActiveStateChanged && ev.Object == ac.Object:
+		case ev.Object == ac.Object && (ev.Kind == client.ActiveStateChanged ||
+			ev.HasChanged("org.freedesktop.NetworkManager.Connection.Active", "State")):
 			act.check()
 		case act.dev != nil && ev.Object == act.dev.Object && ev.HasChanged(ifaceNMDev, "StateReason"):
 			act.check()

@@ -44,6 +44,8 @@ type World struct {
 	Conn   *dbus.Conn
 	Kind   DaemonKind
 	env    testbed.Env
+	// homeDir is HOME (and XDG_CONFIG_HOME below it) for the runs.
+	homeDir string
 }
 
 // Profile UUIDs are fixed, so that twin worlds hold identical profiles.
