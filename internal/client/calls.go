@@ -3,7 +3,6 @@ package client
 import (
 	"context"
 	"errors"
-	"fmt"
 
 	"github.com/godbus/dbus/v5"
 )
@@ -91,15 +90,9 @@ func (c *Client) SetPropertyAsync(ctx context.Context, path dbus.ObjectPath, ifa
 // bus address ("" for the system bus). A bus that cannot be reached gives
 // an error starting "Could not connect: ".
 func CallDetached(ctx context.Context, addr string, path dbus.ObjectPath, method string, args []any, out ...any) error {
-	var conn *dbus.Conn
-	var err error
-	if addr == "" {
-		conn, err = dbus.ConnectSystemBus()
-	} else {
-		conn, err = dbus.Connect(addr)
-	}
+	conn, err := Dial(addr)
 	if err != nil {
-		return fmt.Errorf("Could not connect: %w", unwrapConnectError(err))
+		return err
 	}
 	defer conn.Close()
 	call := conn.Object(BusName, path).CallWithContext(ctx, method, 0, args...)

@@ -110,13 +110,7 @@ func (h *signalHandler) DeliverSignal(iface, name string, sig *dbus.Signal) {
 // signal handling a Client needs; pass it in Options.Conn to share it.
 func NewConn(addr string) (*dbus.Conn, error) {
 	h := &signalHandler{}
-	var conn *dbus.Conn
-	var err error
-	if addr == "" {
-		conn, err = dbus.ConnectSystemBus(dbus.WithSignalHandler(h))
-	} else {
-		conn, err = dbus.Connect(addr, dbus.WithSignalHandler(h))
-	}
+	conn, err := Dial(addr, dbus.WithSignalHandler(h))
 	if err != nil {
 		return nil, err
 	}
@@ -129,13 +123,9 @@ func NewConn(addr string) (*dbus.Conn, error) {
 var handlers = map[*dbus.Conn]*signalHandler{}
 
 // SystemBusAddress is the address New connects to when Options.Address is
-// empty.
-func SystemBusAddress() string {
-	if a := os.Getenv("DBUS_SYSTEM_BUS_ADDRESS"); a != "" {
-		return a
-	}
-	return "unix:path=/var/run/dbus/system_bus_socket"
-}
+// empty: DBUS_SYSTEM_BUS_ADDRESS when set (even to ""), else the
+// well-known socket.
+func SystemBusAddress() string { return systemBusAddress() }
 
 // New connects to the bus and loads NetworkManager's objects. It succeeds
 // when NetworkManager is not running (Running reports false) and fails
@@ -154,7 +144,7 @@ func New(ctx context.Context, l *loop.Loop, opts Options) (*Client, error) {
 	} else {
 		conn, err := NewConn(opts.Address)
 		if err != nil {
-			return nil, fmt.Errorf("Could not connect: %w", unwrapConnectError(err))
+			return nil, err
 		}
 		c.conn, c.owned = conn, true
 		c.handler = handlers[conn]

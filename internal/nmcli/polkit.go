@@ -8,6 +8,8 @@ import (
 
 	"github.com/godbus/dbus/v5"
 	"golang.org/x/sys/unix"
+
+	"github.com/gonm/gonm/internal/client"
 )
 
 const (
@@ -49,13 +51,7 @@ func (p polkitAgent) CancelAuthentication(cookie string) *dbus.Error { return ni
 func newPolkitListener(a *App, forSession bool) (*polkitListener, error) {
 	l := &polkitListener{a: a, forSession: forSession}
 	h := polkitSignals{l}
-	var conn *dbus.Conn
-	var err error
-	if addr := os.Getenv("DBUS_SYSTEM_BUS_ADDRESS"); addr != "" {
-		conn, err = dbus.Connect(addr, dbus.WithSignalHandler(h))
-	} else {
-		conn, err = dbus.ConnectSystemBus(dbus.WithSignalHandler(h))
-	}
+	conn, err := client.Dial("", dbus.WithSignalHandler(h))
 	if err != nil {
 		return nil, err
 	}

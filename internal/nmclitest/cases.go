@@ -2,11 +2,14 @@ package nmclitest
 
 import (
 	"strings"
+	"time"
 )
 
 // Case is one command line of the suite.
 type Case struct {
-	Args  []string
+	// Program is "nmcli" (when empty) or "nm-online".
+	Program string
+	Args    []string
 	Env   []string
 	Stdin string
 	// SortStdout compares stdout as a set of lines: nmcli leaves the
@@ -16,6 +19,11 @@ type Case struct {
 	// 1.46's limit of ten addresses and routes in the overview, which
 	// gonm's nmcli follows.
 	Overview146 bool
+	// Progress compares only nm-online's last progress frame (the earlier
+	// ones depend on timing) and checks the form of every frame.
+	Progress bool
+	// Interrupt sends SIGINT after this long (monitors, agents).
+	Interrupt time.Duration
 	// Unsupported marks what gonm's nmcli does not do yet (it needs the
 	// settings schema): it must answer with its "not supported yet"
 	// error instead of matching the reference.
@@ -27,7 +35,7 @@ func (c Case) Name() string {
 	for _, e := range c.Env {
 		b.WriteString(e + " ")
 	}
-	b.WriteString("nmcli")
+	b.WriteString(c.program())
 	for _, a := range c.Args {
 		if a == "" || strings.ContainsAny(a, " \t'\"\\:") {
 			a = "'" + strings.ReplaceAll(a, "'", `'\''`) + "'"
@@ -35,6 +43,13 @@ func (c Case) Name() string {
 		b.WriteString(" " + a)
 	}
 	return b.String()
+}
+
+func (c Case) program() string {
+	if c.Program == "" {
+		return "nmcli"
+	}
+	return c.Program
 }
 
 // c builds a case from words.
@@ -54,6 +69,8 @@ func overview(args ...string) Case { return Case{Args: args, Overview146: true} 
 func sorted(args ...string) Case { return Case{Args: args, SortStdout: true} }
 
 func unsupported(args ...string) Case { return Case{Args: args, Unsupported: true} }
+
+func online(args ...string) Case { return Case{Program: "nm-online", Args: args} }
 
 // ReadOnlyCases do not change the daemon's state; both nmclis run them
 // against the same daemon, one after the other.
@@ -205,5 +222,66 @@ func ReadOnlyCases() []Case {
 	cs = append(cs, withEnv("LANG=C", c("c"), c("-t", "c"), c("-f", "NAME", "c"), c("d", "show", "eth6"))...)
 	// Colors from terminal-colors.d and NO_COLOR.
 	cs = append(cs, withEnv("NO_COLOR=1", c("--color", "auto", "d"), c("--color", "yes", "d"))...)
+	return append(cs, OnlineOptionCases()...)
+}
+
+// OnlineOptionCases are nm-online's option parsing (GLib's rules) against
+// a daemon that is online.
+func OnlineOptionCases() []Case {
+	cs := []Case{
+		online(), online("-s"), online("-q"), online("-x"), online("-sx"), online("-xsq"), online("-t", "5"),
+		online("-t5"), online("-t", ""), online("-t", " 7"), online("-t", "7 "), online("-t", "0x10"),
+		online("-t", "010"), online("-t", "08"), online("-t", "0x"), online("-t", "+5"), online("-t", "-0"),
+		online("-t", "-5"), online("-t", "0"), online("-t", "2073600"), online("-t", "2073601"),
+		online("-t", "2147483648"), online("-t", "99999999999"), online("-t"), online("-t", "3", "-t", "4"),
+		online("-tq", "5"), online("-tt", "5", "6"), online("-t=5"), online("-t", "-h"), online("--timeout", "5"),
+		online("--timeout=010"), online("--timeout="), online("--timeout"), online("--tim", "5"),
+		online("--quiet=1"), online("-q="), online("foo", "bar"), online("-"), online("--", "-Z"),
+		online("-h"), online("--help"), online("-?"), online("--help-all"), online("--help=x"), online("--help-foo"),
+		online("-qh"), online("-h", "-Z"), online("-Z", "-h"), online("-Z"), online("---q"),
+	}
+	cs = append(cs, withEnv("LANG=C", online("--help"))...)
+	for _, v := range []string{"12", " 13\t", "+14", "012", "0x10", "-1", "0", "2147483647", "2147483648", "9 9", ""} {
+		cs = append(cs, withEnv("NM_ONLINE_TIMEOUT="+v, online())...)
+	}
+	return cs
+}
+
+// NotRunningCases run while NetworkManager is not running (its bus is up).
+func NotRunningCases() []Case {
+	cs := []Case{
+		c(), c("g"), c("-t", "g"), c("-f", "all", "g"), c("-m", "multiline", "g"), c("g", "permissions"),
+		c("g", "logging"), c("g", "hostname"), c("g", "hostname", "box"), c("g", "logging", "level", "info"),
+		c("g", "reload"), c("n"), c("n", "connectivity"), c("n", "connectivity", "check"), c("n", "on"), c("r"),
+		c("r", "wifi"), c("r", "wifi", "on"), c("d"), c("d", "show"), c("d", "show", "eth0"),
+		c("d", "connect", "eth0"), c("d", "disconnect", "eth0"), c("d", "set", "eth0", "managed", "no"),
+		c("d", "wifi"), c("d", "wifi", "rescan"), c("d", "lldp"), c("d", "checkpoint"), c("c"), c("c", "show"),
+		c("c", "show", "--active"), c("-f", "active", "c", "show", "foo"), c("c", "up", "foo"),
+		c("c", "up", "ifname", "eth0"), c("c", "down", "foo"), c("c", "delete", "foo"), c("c", "reload"),
+		c("c", "load", "/nonexistent"), c("--complete-args", "c", "up", ""), c("--complete-args", "d", "show", ""),
+		{Args: []string{"monitor"}, Interrupt: time.Second}, {Args: []string{"d", "monitor"}, Interrupt: time.Second},
+		{Args: []string{"c", "monitor"}, Interrupt: time.Second}, {Args: []string{"agent", "secret"}, Interrupt: time.Second},
+		online("-x"), online("-q", "-x"), online("-s", "-x"), online("-sqx"), online("-t", "0"), online("-x", "-t", "0"),
+		online("-q", "-t", "1"), online("-s", "-q", "-t", "1"),
+		{Program: "nm-online", Args: []string{"-t", "2"}, Progress: true},
+		{Program: "nm-online", Args: []string{"-s", "-t", "1"}, Progress: true},
+	}
+	return cs
+}
+
+// UnreachableBusCases run with DBUS_SYSTEM_BUS_ADDRESS pointing nowhere
+// or malformed.
+func UnreachableBusCases() []Case {
+	var cs []Case
+	for _, addr := range []string{"unix:path=/nonexistent", "", "garbage", ":path=/x", "foo:path=/x", "unix:path",
+		"unix:=x", "unix:", "unix:path=/x,abstract=y", "unix:path=/x%zz", "unix:path=", "unix:path=/nonexistent,",
+		"tcp:", "nonce-tcp:host=127.0.0.1", "launchd:env=X", "garbage;unix:path=/nonexistent",
+		"unix:path=/nonexistent;garbage", "unix:path=/nonexistent;;", "unix:dir=/tmp"} {
+		cs = append(cs, withEnv("DBUS_SYSTEM_BUS_ADDRESS="+addr, c("g"), online())...)
+	}
+	cs = append(cs, withEnv("DBUS_SYSTEM_BUS_ADDRESS=unix:path=/nonexistent",
+		c(), c("c"), c("d", "show"), c("g", "reload"), c("c", "reload"), c("c", "load", "/x"),
+		c("g", "logging", "level", "info"), c("--complete-args", "c", "up", ""),
+		c("monitor"), online("-x"), online("-q"), online("-s"))...)
 	return cs
 }

@@ -20,6 +20,9 @@ import (
 // ReferenceNmcli is Debian's nmcli, the output to match.
 const ReferenceNmcli = "/usr/bin/nmcli"
 
+// ReferenceOnline is Debian's nm-online.
+const ReferenceOnline = "/usr/bin/nm-online"
+
 // Result is what one nmcli run produced.
 type Result struct {
 	Stdout, Stderr []byte

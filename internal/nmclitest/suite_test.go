@@ -2,8 +2,11 @@ package nmclitest
 
 import (
 	"bytes"
+	"fmt"
 	"regexp"
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/gonm/gonm/internal/testbed"
 )
@@ -12,10 +15,22 @@ import (
 // settings schema.
 var unsupportedRE = regexp.MustCompile(`^Error: '[A-Za-z ]+' is not supported yet by this nmcli\.`)
 
-// compareCase runs one case with both nmclis and reports differences.
-func compareCase(t *testing.T, run func(program string, args []string, opts RunOptions) Result, ours string, cs Case) {
+// programs are the two builds of each program: the reference's and ours.
+type programs map[string][2]string
+
+func newPrograms(t *testing.T) programs {
+	return programs{
+		"nmcli":     {ReferenceNmcli, testbed.Binary(t, "nmcli")},
+		"nm-online": {ReferenceOnline, testbed.Binary(t, "nm-online")},
+	}
+}
+
+// compareCase runs one case with both programs and reports differences.
+func compareCase(t *testing.T, run func(program string, args []string, opts RunOptions) Result, progs programs, cs Case) {
 	t.Helper()
-	opts := RunOptions{Env: cs.Env, Stdin: cs.Stdin}
+	opts := RunOptions{Env: cs.Env, Stdin: cs.Stdin, Interrupt: cs.Interrupt}
+	bins := progs[cs.program()]
+	ref, ours := bins[0], bins[1]
 	got := run(ours, cs.Args, opts)
 	if cs.Unsupported {
 		if got.Code != 1 || !unsupportedRE.Match(got.Stderr) {
@@ -23,11 +38,20 @@ func compareCase(t *testing.T, run func(program string, args []string, opts RunO
 		}
 		return
 	}
-	want := run(ReferenceNmcli, cs.Args, opts)
+	want := run(ref, cs.Args, opts)
 	want.Stdout, want.Stderr = Normalize(want.Stdout), Normalize(want.Stderr)
 	got.Stdout, got.Stderr = Normalize(got.Stdout), Normalize(got.Stderr)
+	// nm-online names itself by argv[0] in errors.
+	want.Stderr = bytes.ReplaceAll(want.Stderr, []byte(ref), []byte(cs.program()))
+	got.Stderr = bytes.ReplaceAll(got.Stderr, []byte(ours), []byte(cs.program()))
 	if cs.SortStdout {
 		want.Stdout, got.Stdout = SortLines(want.Stdout), SortLines(got.Stdout)
+	}
+	if cs.Progress {
+		if err := checkProgressFrames(got.Stdout); err != nil {
+			t.Errorf("%s: %v in %q", cs.Name(), err, got.Stdout)
+		}
+		want.Stdout, got.Stdout = lastFrame(want.Stdout), lastFrame(got.Stdout)
 	}
 	if cs.Overview146 {
 		want.Stdout = LimitOverview(want.Stdout)
@@ -41,13 +65,13 @@ func compareCase(t *testing.T, run func(program string, args []string, opts RunO
 func TestReadOnly(t *testing.T) {
 	w := NewWorld(t, DaemonFromEnv())
 	w.Populate()
-	ours := testbed.Binary(t, "nmcli")
+	progs := newPrograms(t)
 	cases := ReadOnlyCases()
 	if len(cases) < 150 {
 		t.Errorf("the suite has %d read-only cases; it is meant to have at least 150", len(cases))
 	}
 	for _, cs := range cases {
-		compareCase(t, w.Run, ours, cs)
+		compareCase(t, w.Run, progs, cs)
 	}
 }
 
@@ -87,4 +111,88 @@ func overviewPrefix(line []byte) string {
 		}
 	}
 	return ""
+}
+
+// progressFrameRE is one frame of nm-online's progress bar: dots, then
+// blanks up to fifteen, the seconds left and, last, the result.
+var progressFrameRE = regexp.MustCompile(`^Connecting(\.*) *( {0,3}[0-9]+)s( \[(online|offline|started|startup-pending|failure)\]\n)?$`)
+
+// checkProgressFrames checks that every frame is well formed, that the bar
+// never shrinks and that only the last frame has a result.
+func checkProgressFrames(out []byte) error {
+	frames := strings.Split(string(out), "\r")
+	if len(frames) < 2 || frames[0] != "" {
+		return fmt.Errorf("output does not start with a frame")
+	}
+	dots := 0
+	for i, f := range frames[1:] {
+		m := progressFrameRE.FindStringSubmatch(f)
+		if m == nil || len(f) != len("Connecting")+15+6+len(m[3]) {
+			return fmt.Errorf("frame %d is malformed", i)
+		}
+		if len(m[1]) < dots {
+			return fmt.Errorf("frame %d has fewer dots than the one before", i)
+		}
+		dots = len(m[1])
+		if (m[3] != "") != (i == len(frames)-2) {
+			return fmt.Errorf("frame %d: only the last frame has a result", i)
+		}
+	}
+	return nil
+}
+
+func lastFrame(out []byte) []byte {
+	if i := bytes.LastIndexByte(out, '\r'); i >= 0 {
+		return out[i:]
+	}
+	return out
+}
+
+// TestNotRunning compares both programs while NetworkManager is not
+// running, then nm-online waiting for its startup.
+func TestNotRunning(t *testing.T) {
+	w := NewBareWorld(t, DaemonFromEnv())
+	progs := newPrograms(t)
+	for _, cs := range NotRunningCases() {
+		compareCase(t, w.Run, progs, cs)
+	}
+
+	// nm-online -s waits for the daemon to come and finish starting.
+	type res struct {
+		name string
+		r    Result
+	}
+	done := make(chan res, 2)
+	for i, name := range []string{"reference", "ours"} {
+		go func() {
+			done <- res{name, w.Run(progs["nm-online"][i], []string{"-s", "-t", "60"}, RunOptions{Timeout: 90 * time.Second})}
+		}()
+	}
+	time.Sleep(1500 * time.Millisecond)
+	w.StartDaemon()
+	for range 2 {
+		r := <-done
+		if r.r.Code != 0 || !bytes.HasSuffix(r.r.Stdout, []byte(" [started]\n")) || len(r.r.Stderr) != 0 {
+			t.Errorf("%s nm-online -s: want \"[started]\" and exit 0, got %s", r.name, r.r)
+		}
+		if err := checkProgressFrames(r.r.Stdout); err != nil {
+			t.Errorf("%s nm-online -s: %v in %q", r.name, err, r.r.Stdout)
+		}
+	}
+}
+
+// TestUnreachableBus compares both programs when the bus cannot be
+// reached or its address is malformed.
+func TestUnreachableBus(t *testing.T) {
+	testbed.RequireRoot(t)
+	testbed.RequireReference(t)
+	ns := testbed.NewNetns(t)
+	home := testbed.TempDir(t)
+	progs := newPrograms(t)
+	run := func(program string, args []string, opts RunOptions) Result {
+		return RunIn(t, ns, home, program, args, opts)
+	}
+	for _, cs := range UnreachableBusCases() {
+		compareCase(t, run, progs, cs)
+	}
 }

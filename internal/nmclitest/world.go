@@ -118,6 +118,38 @@ func NewWorld(env testbed.Env, kind DaemonKind) *World {
 	return w
 }
 
+// NewBareWorld is a namespace with a bus that NetworkManager may own, and
+// no daemon yet: for what nmcli and nm-online do while NetworkManager is
+// not running. StartDaemon starts it.
+func NewBareWorld(env testbed.Env, kind DaemonKind) *World {
+	env.Helper()
+	testbed.RequireRoot(env)
+	if kind == Reference {
+		testbed.RequireReference(env)
+	}
+	w := &World{Kind: kind, env: env}
+	w.NS = testbed.NewNetns(env)
+	policies := []string{}
+	if kind == Reference {
+		policies = append(policies, testbed.NetworkManagerPolicy)
+	}
+	w.NS.Bus = testbed.StartBus(env, testbed.BusOptions{Policies: policies})
+	w.Conn = w.NS.Bus.Conn(env)
+	return w
+}
+
+// StartDaemon starts the world's daemon (in a bare world).
+func (w *World) StartDaemon() {
+	w.env.Helper()
+	opts := testbed.DaemonOptions{Quiet: true}
+	switch w.Kind {
+	case Reference:
+		w.Daemon = testbed.StartReference(w.env, w.NS, opts)
+	default:
+		w.Daemon = testbed.StartDaemon(w.env, w.NS, opts)
+	}
+}
+
 // startDHCPServer runs dnsmasq (DHCP only, no DNS) on the peer side of
 // one veth pair, stopped by PID at cleanup.
 func (w *World) startDHCPServer(iface string) {
