@@ -10,8 +10,8 @@ type Case struct {
 	// Program is "nmcli" (when empty) or "nm-online".
 	Program string
 	Args    []string
-	Env   []string
-	Stdin string
+	Env     []string
+	Stdin   string
 	// SortStdout compares stdout as a set of lines: nmcli leaves the
 	// order to a hash table (completion of -f values).
 	SortStdout bool
