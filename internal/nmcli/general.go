@@ -166,7 +166,14 @@ func doGeneralHostname(a *App, _ *command, argv []string) {
 		return
 	}
 	if len(argv) == 0 {
-		if h := a.client.Hostname(); h != "" {
+		h := a.client.Hostname()
+		if a.printer.JSON() {
+			var v any
+			if h != "" {
+				v = h
+			}
+			a.printer.AddJSONRecord([]string{"HOSTNAME"}, []any{v})
+		} else if h != "" {
 			a.print(h + "\n")
 		}
 		return

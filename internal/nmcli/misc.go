@@ -181,6 +181,7 @@ func doDeviceLLDPList(a *App, _ *command, argv []string) {
 	if a.complete {
 		return
 	}
+	a.printer.JSONList()
 	counter := 0
 	if dev != nil {
 		a.showLLDP(dev, indices, &counter)

@@ -340,6 +340,7 @@ func doWifiList(a *App, _ *command, argv []string) {
 		}
 		return
 	}
+	a.printer.JSONList()
 	if len(wifis) == 0 {
 		if haveBSSID {
 			a.setError(ExitNotFound, "Error: Access point with bssid '"+bssid+"' not found.")

@@ -205,14 +205,3 @@ func checkBashCompletion(t *testing.T, w *World, ours string) {
 		}
 	}
 }
-
-// TestBashCompletion runs the completion script in bash against gonm's
-// nmcli on the suite's state.
-func TestBashCompletion(t *testing.T) {
-	if _, err := exec.LookPath("bash"); err != nil {
-		t.Skip("bash not installed")
-	}
-	w := NewWorld(t, DaemonFromEnv())
-	w.Populate()
-	checkBashCompletion(t, w, testbed.Binary(t, "nmcli"))
-}

@@ -8,6 +8,8 @@ import (
 
 // JSON mode (gonm's addition to nmcli): every table a command would print
 // becomes part of one JSON document, written when the command finishes.
+// A command that prints no table (help, actions like "connection up",
+// monitors, errors) writes no document and prints its usual text.
 // Records are objects keyed by the field names that -f accepts ("DEVICE",
 // "IP4-CONNECTIVITY"); a section is a nested object ("IP4": {"ADDRESS":
 // [...]}); multi-valued fields are arrays; a field without a value is
@@ -30,6 +32,19 @@ func (o *omap) set(k string, v any) {
 		o.keys = append(o.keys, k)
 	}
 	o.vals[k] = v
+}
+
+// setSection adds a section object under k; when the record has that
+// section already (nmcli prints "GENERAL.DEVICE,GENERAL.TYPE" as two
+// one-field tables), the fields join it.
+func (o *omap) setSection(k string, sub *omap) {
+	if old, ok := o.vals[k].(*omap); ok {
+		for _, kk := range sub.keys {
+			old.set(kk, sub.vals[kk])
+		}
+		return
+	}
+	o.set(k, sub)
 }
 
 func (o *omap) MarshalJSON() ([]byte, error) {
@@ -58,6 +73,8 @@ func (o *omap) MarshalJSON() ([]byte, error) {
 type jsonDoc struct {
 	top []any
 	rec *omap
+	// used is set once a table was printed (even an empty one).
+	used bool
 }
 
 // StartJSON switches the printer to JSON mode.
@@ -72,7 +89,31 @@ func (p *Printer) BeginRecord() {
 	if p.json == nil {
 		return
 	}
+	p.json.used = true
 	p.json.rec = newOmap()
+}
+
+// JSONList marks the document as a list that is printed even when no
+// table follows (no neighbors, no access points): "[]".
+func (p *Printer) JSONList() {
+	if p.json != nil {
+		p.json.used = true
+	}
+}
+
+// AddJSONRecord adds one record of plain fields, for a command that
+// prints a bare value as text ("general hostname"); values are strings or
+// nil.
+func (p *Printer) AddJSONRecord(keys []string, values []any) {
+	if p.json == nil {
+		return
+	}
+	p.json.used = true
+	o := newOmap()
+	for i, k := range keys {
+		o.set(k, values[i])
+	}
+	p.json.top = append(p.json.top, o)
 }
 
 // EndRecord closes the record opened by BeginRecord.
@@ -90,6 +131,10 @@ func (p *Printer) FinishJSON() error {
 		return nil
 	}
 	p.EndRecord()
+	if !p.json.used {
+		p.json = nil
+		return nil
+	}
 	out, err := json.MarshalIndent(p.json.top, "", "  ")
 	if err != nil {
 		return err
@@ -114,6 +159,7 @@ func jsonValue(v Value) any {
 }
 
 func (p *Printer) jsonTable(targets []any, cols []*column) {
+	p.json.used = true
 	fill := func(o *omap, t any) {
 		for i, c := range cols {
 			if c.parent >= 0 {
@@ -129,7 +175,7 @@ func (p *Printer) jsonTable(targets []any, cols []*column) {
 					sub.set(cc.sel.Field.Name, jsonValue(cc.sel.Field.value(t, Parsable)))
 				}
 			}
-			o.set(c.sel.Field.Name, sub)
+			o.setSection(c.sel.Field.Name, sub)
 		}
 	}
 	if p.json.rec != nil && len(targets) == 1 {
@@ -144,26 +190,32 @@ func (p *Printer) jsonTable(targets []any, cols []*column) {
 }
 
 func (p *Printer) jsonRows(indices []int, r *Rows) {
+	p.json.used = true
 	for _, rw := range r.rows {
 		if rw.flags&(FieldNames|MainHeaderOnly) != 0 {
 			continue
 		}
+		// Inside a record, a prefixed row is one of the record's sections
+		// and its first field is the section's name, not a value.
+		section := p.json.rec != nil && rw.flags&SectionPrefix != 0
 		o := newOmap()
 		for _, idx := range indices {
+			if section && idx == 0 {
+				continue
+			}
 			o.set(r.Fields[idx].Name, jsonValue(rw.values[idx]))
 		}
-		if p.json.rec == nil || rw.flags&SectionPrefix == 0 {
+		if !section {
 			p.json.top = append(p.json.top, o)
 			continue
 		}
-		// Inside a record, a prefixed row is one of the record's sections:
 		// "BRIDGE" becomes an object, "AP[3]" an element of a list "AP".
 		name := rw.values[0].Text
 		if base, _, ok := strings.Cut(name, "["); ok {
 			list, _ := p.json.rec.vals[base].([]any)
 			p.json.rec.set(base, append(list, o))
 		} else {
-			p.json.rec.set(name, o)
+			p.json.rec.setSection(name, o)
 		}
 	}
 }
