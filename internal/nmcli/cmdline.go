@@ -227,7 +227,7 @@ func (a *App) callCmd(c *command, argv []string) {
 }
 
 func (a *App) newClient() error {
-	cl, err := client.New(context.Background(), a.loop, client.Options{})
+	cl, err := client.New(context.Background(), a.loop, client.Options{Address: a.env.BusAddress})
 	if err != nil {
 		return errors.New(glibConnectError(err))
 	}

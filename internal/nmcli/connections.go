@@ -1262,7 +1262,7 @@ func doConnectionReload(a *App, _ *command, argv []string) {
 		ctx, cancel := context.WithTimeout(context.Background(), time.Duration(timeout)*time.Second)
 		defer cancel()
 		var ok bool
-		err := client.CallDetached(ctx, "", pathNMSet, ifaceNMSet+".ReloadConnections", nil, &ok)
+		err := client.CallDetached(ctx, a.env.BusAddress, pathNMSet, ifaceNMSet+".ReloadConnections", nil, &ok)
 		a.loop.Post(func() {
 			if err != nil {
 				a.setError(ExitUnknown, "Error: failed to reload connections: "+remoteMessage(err)+".")

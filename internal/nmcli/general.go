@@ -635,7 +635,7 @@ func reloadDetached(a *App, flags client.ReloadFlags, timeout time.Duration) {
 	go func() {
 		ctx, cancel := context.WithTimeout(context.Background(), timeout)
 		defer cancel()
-		err := client.CallDetached(ctx, "", "/org/freedesktop/NetworkManager",
+		err := client.CallDetached(ctx, a.env.BusAddress, "/org/freedesktop/NetworkManager",
 			"org.freedesktop.NetworkManager.Reload", []any{uint32(flags)})
 		a.loop.Post(func() {
 			if err != nil {

@@ -62,6 +62,10 @@ type Env struct {
 	NoSignals bool
 	// NoPager never spawns a pager (in-process tests).
 	NoPager bool
+	// BusAddress replaces the system bus (DBUS_SYSTEM_BUS_ADDRESS or its
+	// default) when not empty; in-process tests point it at their bus or
+	// at nothing.
+	BusAddress string
 }
 
 // App is one run of nmcli (NetworkManager's NmCli).

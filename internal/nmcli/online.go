@@ -52,6 +52,7 @@ type online struct {
 	quitLoop context.CancelFunc
 	client   *client.Client
 	timer    *loop.Timer
+	busAddr  string
 }
 
 // OnlineMain runs nm-online with the process's arguments and environment
@@ -77,10 +78,11 @@ func RunOnline(env Env) int {
 	getenv := func(k string) string { v, _ := env.LookupEnv(k); return v }
 	utf8 := localeIsUTF8(getenv)
 	o := &online{
-		out:    &localeWriter{w: env.Stdout, utf8: utf8},
-		errOut: &localeWriter{w: env.Stderr, utf8: utf8},
-		retval: onlinePending,
-		start:  time.Now(),
+		out:     &localeWriter{w: env.Stdout, utf8: utf8},
+		errOut:  &localeWriter{w: env.Stderr, utf8: utf8},
+		retval:  onlinePending,
+		start:   time.Now(),
+		busAddr: env.BusAddress,
 	}
 	argv0 := ""
 	if len(env.Args) > 0 {
@@ -299,7 +301,7 @@ func onlineHelp(argv0 string) string {
 func (o *online) startClient() bool {
 	ctx, cancel := context.WithTimeout(context.Background(), onlineClientTimeout)
 	defer cancel()
-	cl, err := client.New(ctx, o.loop, client.Options{})
+	cl, err := client.New(ctx, o.loop, client.Options{Address: o.busAddr})
 	if err != nil {
 		o.quiet = true
 		if ctx.Err() != nil {

@@ -51,7 +51,7 @@ func (p polkitAgent) CancelAuthentication(cookie string) *dbus.Error { return ni
 func newPolkitListener(a *App, forSession bool) (*polkitListener, error) {
 	l := &polkitListener{a: a, forSession: forSession}
 	h := polkitSignals{l}
-	conn, err := client.Dial("", dbus.WithSignalHandler(h))
+	conn, err := client.Dial(a.env.BusAddress, dbus.WithSignalHandler(h))
 	if err != nil {
 		return nil, err
 	}
