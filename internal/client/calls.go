@@ -44,20 +44,27 @@ func (c *Client) goCall(ctx context.Context, path dbus.ObjectPath, method string
 		c.loop.Post(func() { done(call) })
 		return
 	}
-	owner := c.owner
-	go func() {
-		cctx, cancel := c.ctxTimeout(ctx)
-		defer cancel()
-		call := c.conn.Object(owner, path).CallWithContext(cctx, method, 0, args...)
+	cctx, cancel := c.ctxTimeout(ctx)
+	c.sendOrdered(cctx, c.owner, path, method, args, func(call *dbus.Call) {
+		cancel()
 		if call.Err != nil && errors.Is(call.Err, context.DeadlineExceeded) {
 			call.Err = errCallTimeout
 		}
-		c.loop.Post(func() {
-			if c.closed {
-				return
-			}
-			done(call)
-		})
+		if c.closed {
+			return
+		}
+		done(call)
+	})
+}
+
+// sendOrdered sends a method call now, from the calling goroutine, so
+// that calls reach the bus in the order they are made (as GDBus sends
+// them); the reply is handed to done on the loop.
+func (c *Client) sendOrdered(ctx context.Context, dest string, path dbus.ObjectPath, method string, args []any, done func(*dbus.Call)) {
+	call := c.conn.Object(dest, path).GoWithContext(ctx, method, 0, make(chan *dbus.Call, 1), args...)
+	go func() {
+		<-call.Done
+		c.loop.Post(func() { done(call) })
 	}()
 }
 

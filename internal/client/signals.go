@@ -109,13 +109,12 @@ func (c *Client) ownerChanged(newOwner string) {
 	c.loading = true
 	gen := c.gen
 	owner := newOwner
-	go func() {
-		ctx, cancel := context.WithTimeout(context.Background(), c.opts.CallTimeout)
-		defer cancel()
+	ctx, cancel := context.WithTimeout(context.Background(), c.opts.CallTimeout)
+	c.sendOrdered(ctx, owner, pathObjectManager, ifaceObjManager+".GetManagedObjects", nil, func(call *dbus.Call) {
+		cancel()
 		var objs managedObjects
-		call := c.conn.Object(owner, pathObjectManager).CallWithContext(ctx, ifaceObjManager+".GetManagedObjects", 0)
 		err := call.Store(&objs)
-		c.loop.Post(func() {
+		func() {
 			if c.closed || c.gen != gen {
 				return
 			}
@@ -152,8 +151,8 @@ func (c *Client) ownerChanged(newOwner string) {
 					c.apply(sig)
 				}
 			}
-		})
-	}()
+		}()
+	})
 }
 
 func (c *Client) apply(sig *dbus.Signal) {
@@ -280,12 +279,12 @@ func (c *Client) fetchSettings(o *Object, updated bool) {
 	want := o.settingsGen
 	gen := c.gen
 	owner := c.owner
-	go func() {
-		ctx, cancel := context.WithTimeout(context.Background(), c.opts.CallTimeout)
-		defer cancel()
+	ctx, cancel := context.WithTimeout(context.Background(), c.opts.CallTimeout)
+	c.sendOrdered(ctx, owner, o.path, ifaceConnection+".GetSettings", nil, func(call *dbus.Call) {
+		cancel()
 		var s map[string]map[string]dbus.Variant
-		err := c.conn.Object(owner, o.path).CallWithContext(ctx, ifaceConnection+".GetSettings", 0).Store(&s)
-		c.loop.Post(func() {
+		err := call.Store(&s)
+		func() {
 			if c.closed || c.gen != gen || o.settingsGen != want || o.removed {
 				return
 			}
@@ -301,6 +300,6 @@ func (c *Client) fetchSettings(o *Object, updated bool) {
 			if updated {
 				c.emit(Event{Kind: ConnectionUpdated, Object: o})
 			}
-		})
-	}()
+		}()
+	})
 }

@@ -21,7 +21,9 @@ func doConnectionUp(a *App, _ *command, argv []string) {
 		work = &words
 	}
 	var con *client.Connection
-	if len(*work) > 0 && (*work)[0] != "ifname" {
+	// nmcli tests the command line here, not the line read with --ask:
+	// an answer to the prompt is read but not used.
+	if len(argv) > 0 && argv[0] != "ifname" {
 		c, _, _, code, msg := a.getConnection(work, nil)
 		if c == nil {
 			a.setError(code, "Error: "+msg+".")

@@ -343,21 +343,28 @@ func (a *App) readlineOK(prompt string, echo bool) (string, bool) {
 	if a.stdin == nil {
 		a.stdin = bufio.NewReader(a.env.Stdin)
 	}
-	if !echo {
-		if f, ok := a.env.Stdin.(*os.File); ok {
-			if restore := disableEcho(f); restore != nil {
-				defer func() {
-					restore()
-					a.print("\n")
-				}()
-			}
+	f, isFile := a.env.Stdin.(*os.File)
+	tty := isFile && isTerminal(f)
+	if !echo && tty {
+		if restore := disableEcho(f); restore != nil {
+			defer func() {
+				restore()
+				a.print("\n")
+			}()
 		}
 	}
 	line, err := a.stdin.ReadString('\n')
 	if err != nil && line == "" {
+		// Like readline, end of input on an empty line ends nmcli.
+		a.exitAtPrompt()
 		return "", false
 	}
-	return strings.TrimSuffix(line, "\n"), true
+	line = strings.TrimSuffix(line, "\n")
+	if echo && !tty {
+		// readline shows what it reads; a terminal does that itself.
+		a.print(line + "\n")
+	}
+	return line, true
 }
 
 // splitArgs splits a line at blanks; with unquote, words in matching

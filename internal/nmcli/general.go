@@ -567,10 +567,18 @@ func doRadioAll(a *App, c *command, argv []string) {
 	if !ok {
 		return
 	}
-	// As libnm does for these setters, the calls are not waited for.
-	for _, prop := range []string{"WirelessEnabled", "WimaxEnabled", "WwanEnabled"} {
+	// Errors are not reported, as in nmcli; the replies are waited for so
+	// that the calls surely reach the daemon before nmcli exits.
+	props := []string{"WirelessEnabled", "WimaxEnabled", "WwanEnabled"}
+	pending := len(props)
+	a.shouldWait++
+	for _, prop := range props {
 		a.client.SetPropertyAsync(context.Background(), "/org/freedesktop/NetworkManager",
-			"org.freedesktop.NetworkManager", prop, on, func(error) {})
+			"org.freedesktop.NetworkManager", prop, on, func(error) {
+				if pending--; pending == 0 {
+					a.quit()
+				}
+			})
 	}
 }
 
@@ -625,8 +633,10 @@ func doRadioWwan(a *App, c *command, argv []string) {
 	if !ok {
 		return
 	}
+	// Errors are not reported, as in nmcli.
+	a.shouldWait++
 	a.client.SetPropertyAsync(context.Background(), "/org/freedesktop/NetworkManager",
-		"org.freedesktop.NetworkManager", "WwanEnabled", on, func(error) {})
+		"org.freedesktop.NetworkManager", "WwanEnabled", on, func(error) { a.quit() })
 }
 
 // reloadDetached calls Reload on a connection of its own, as nmcli does

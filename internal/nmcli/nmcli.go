@@ -81,6 +81,8 @@ type App struct {
 	done   bool
 
 	client *client.Client
+	// silentExit is set when input ended at a prompt (exitAtPrompt).
+	silentExit bool
 
 	returnValue int
 	returnText  string
@@ -151,8 +153,13 @@ func Run(env Env) int {
 		}()
 	}
 
-	if a.processCommandLine(env.Args) {
+	if a.processCommandLine(env.Args) && !a.silentExit {
 		a.loop.Run(ctx)
+	}
+	if a.silentExit {
+		// nmcli's nmc_exit(): end of input at a prompt leaves at once.
+		a.cleanup()
+		return ExitUnknown
 	}
 	if a.printer.JSON() {
 		if err := a.printer.FinishJSON(); err != nil && a.returnValue == ExitSuccess {
@@ -195,6 +202,13 @@ func (a *App) setError(code int, text string) {
 
 func (a *App) setErrorf(code int, format string, args ...any) {
 	a.setError(code, fmt.Sprintf(format, args...))
+}
+
+// exitAtPrompt is nmcli's reaction to the end of input at a prompt: it
+// exits with status 1 at once, printing nothing more.
+func (a *App) exitAtPrompt() {
+	a.silentExit = true
+	a.quit()
 }
 
 // quit ends the main loop after the current work.

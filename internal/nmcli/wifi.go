@@ -783,6 +783,9 @@ func doWifiConnect(a *App, _ *command, argv []string) {
 		}
 		if password == "" && conPassword == "" && a.ask {
 			password = a.readlineEcho(a.showSecrets, "Password: ")
+			if a.silentExit {
+				return
+			}
 		}
 		if password != "" {
 			sec := map[string]dbus.Variant{}

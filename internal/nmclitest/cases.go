@@ -218,6 +218,14 @@ func ReadOnlyCases() []Case {
 		c("--complete-args", "d", "lldp", "list", "ifname", "e"), c("--complete-args", "c", "s", "--order", "x"),
 		c("--complete-args", "a", ""), c("--complete-args", "c", "up", "spare", ""),
 	}
+	// --ask reads what is missing from stdin; readline shows the line, and
+	// the end of input ends nmcli (exit 1, no message).
+	for _, in := range []string{"", "eth9", "\n", "eth9\n"} {
+		cs = append(cs, Case{Args: []string{"--ask", "d", "connect"}, Stdin: in})
+	}
+	cs = append(cs, Case{Args: []string{"--ask", "c", "down"}, Stdin: "\n"}, Case{Args: []string{"--ask", "c", "up"}, Stdin: "nosuch\n"},
+		Case{Args: []string{"--ask", "c", "delete"}, Stdin: ""}, Case{Args: []string{"-a", "d", "wifi", "connect"}, Stdin: "\n"},
+		Case{Args: []string{"--ask", "d", "disconnect"}, Stdin: "nosuch other\n"})
 	// The C locale: nmcli prints '?' for characters ASCII cannot hold.
 	cs = append(cs, withEnv("LANG=C", c("c"), c("-t", "c"), c("-f", "NAME", "c"), c("d", "show", "eth6"))...)
 	// Colors from terminal-colors.d and NO_COLOR.

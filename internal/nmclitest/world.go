@@ -254,7 +254,9 @@ func (w *World) Populate() {
 
 	space := ethernet(NameSpace, UUIDSpace, "eth6")
 	space["ipv4"] = map[string]dbus.Variant{"method": v("manual"), "address-data": v(addrData("203.0.113.7/24"))}
-	space["ipv6"] = map[string]dbus.Variant{"method": v("ignore")}
+	// IPv6 stays off where a kernel link-local address would appear at a
+	// moment of its own: nmcli sorts by the number of addresses.
+	space["ipv6"] = map[string]dbus.Variant{"method": v("disabled")}
 	w.addProfile(space)
 
 	br := settings{
@@ -276,7 +278,7 @@ func (w *World) Populate() {
 
 	dhcp := ethernet(NameDHCP, UUIDDHCP, "eth3")
 	dhcp["ipv4"] = map[string]dbus.Variant{"method": v("auto")}
-	dhcp["ipv6"] = map[string]dbus.Variant{"method": v("ignore")}
+	dhcp["ipv6"] = map[string]dbus.Variant{"method": v("disabled")}
 	w.addProfile(dhcp)
 
 	w.addProfile(settings{
