@@ -231,12 +231,20 @@ func (c *Client) interfacesRemoved(sig *dbus.Signal) {
 	if o == nil {
 		return
 	}
-	for _, iface := range ifaces {
-		delete(o.props, iface)
+	remaining := 0
+	for iface := range o.props {
+		if !slices.Contains(ifaces, iface) {
+			remaining++
+		}
 	}
-	if len(o.props) > 0 {
+	if remaining > 0 {
+		for _, iface := range ifaces {
+			delete(o.props, iface)
+		}
 		return
 	}
+	// A removed object keeps its last properties, as libnm's objects do,
+	// for whoever still holds it (nmcli naming a deleted device).
 	delete(c.objects, path)
 	o.removed = true
 	c.lastRemoved = map[dbus.ObjectPath]*Object{path: o}

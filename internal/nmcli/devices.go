@@ -711,15 +711,16 @@ func doDevicesDelete(a *App, _ *command, argv []string) {
 	a.nowait = a.timeout == 0
 	a.shouldWait++
 	for _, d := range queue {
+		name := d.Interface()
 		d.DeleteAsync(context.Background(), func(err error) {
 			if op.finished {
 				return
 			}
 			if err != nil {
 				a.setError(ExitUnknown, "Error: not all devices deleted.")
-				a.printErr("Error: Device '" + d.Interface() + "' (" + string(d.Path()) + ") deletion failed: " + err.Error() + "\n")
+				a.printErr("Error: Device '" + name + "' (" + string(d.Path()) + ") deletion failed: " + err.Error() + "\n")
 			} else {
-				a.print("Device '" + d.Interface() + "' successfully removed.\n")
+				a.print("Device '" + name + "' successfully removed.\n")
 			}
 			op.done(d)
 		})

@@ -106,6 +106,7 @@ func TestMutations(t *testing.T) {
 	}
 
 	steps := mutationSteps()
+	t.Logf("%d state-changing steps", len(steps))
 	for i, st := range steps {
 		name := Case{Args: st.args}.Name()
 		run := func(w *World, program string) Result {

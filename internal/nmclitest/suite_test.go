@@ -70,6 +70,7 @@ func TestReadOnly(t *testing.T) {
 	progs := newPrograms(t)
 	t.Run("differential", func(t *testing.T) {
 		cases := ReadOnlyCases()
+		t.Logf("%d read-only command lines", len(cases))
 		if len(cases) < 150 {
 			t.Errorf("the suite has %d read-only cases; it is meant to have at least 150", len(cases))
 		}
@@ -159,6 +160,7 @@ func lastFrame(out []byte) []byte {
 func TestNotRunning(t *testing.T) {
 	w := NewBareWorld(t, DaemonFromEnv())
 	progs := newPrograms(t)
+	t.Logf("%d command lines without NetworkManager", len(NotRunningCases()))
 	for _, cs := range NotRunningCases() {
 		compareCase(t, w.Run, progs, cs)
 	}
@@ -198,6 +200,7 @@ func TestUnreachableBus(t *testing.T) {
 	run := func(program string, args []string, opts RunOptions) Result {
 		return RunIn(t, ns, home, program, args, opts)
 	}
+	t.Logf("%d command lines with an unreachable bus", len(UnreachableBusCases()))
 	for _, cs := range UnreachableBusCases() {
 		compareCase(t, run, progs, cs)
 	}
