@@ -178,10 +178,9 @@ func New(ctx context.Context, l *loop.Loop, opts Options) (*Client, error) {
 	if owner != "" {
 		c.owner = owner
 		if err := c.loadSync(ctx); err != nil {
-			// The daemon went away or misbehaves; like libnm, report it as
-			// not running rather than failing.
+			// Like libnm, a daemon whose objects cannot be listed is
+			// running without objects.
 			c.dropAll(false)
-			c.owner = ""
 		}
 	}
 	return c, nil

@@ -122,11 +122,12 @@ func (c *Client) ownerChanged(newOwner string) {
 			pending := c.pending
 			c.pending = nil
 			if err != nil {
-				// Treat a daemon that cannot list its objects as absent
-				// until its name changes hands again.
-				return
+				// Like libnm, take a daemon whose objects cannot be listed
+				// as running without objects.
+				objs = nil
+			} else {
+				c.snapSeq = call.ResponseSequence
 			}
-			c.snapSeq = call.ResponseSequence
 			c.installSnapshot(objs, false)
 			for _, o := range c.objects {
 				c.emit(Event{Kind: ObjectAdded, Object: o})

@@ -293,3 +293,18 @@ func UnreachableBusCases() []Case {
 		c("monitor"), online("-x"), online("-q"), online("-s"))...)
 	return cs
 }
+
+// FreshDaemonCases run read-only against a daemon that just started with
+// no links and no profiles of the suite's.
+func FreshDaemonCases() []Case {
+	return []Case{
+		c(), c("g"), c("-t", "g"), c("-f", "all", "g"), c("-p", "g", "permissions"), c("g", "logging"),
+		c("g", "hostname"), c("n"), c("n", "connectivity"), c("r"), c("d"), c("d", "show"), c("-f", "all", "d"),
+		c("-p", "d", "show", "lo"), c("c"), c("c", "show", "--active"), c("-f", "all", "c"),
+		c("--complete-args", "c", "up", ""), c("--complete-args", "d", "show", ""), c("c", "up", "nosuch"),
+		c("d", "connect", "nosuch"), c("d", "wifi"), c("d", "lldp"),
+		{Args: []string{"monitor"}, Interrupt: time.Second}, {Args: []string{"d", "monitor"}, Interrupt: time.Second},
+		{Program: "nm-online", Args: []string{"-t", "2"}, Progress: true}, online("-s"), online("-x"),
+		online("-q", "-t", "0"),
+	}
+}

@@ -8,6 +8,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/godbus/dbus/v5"
+
 	"github.com/gonm/gonm/internal/testbed"
 )
 
@@ -187,6 +189,11 @@ func TestNotRunning(t *testing.T) {
 			t.Errorf("%s nm-online -s: %v in %q", r.name, err, r.r.Stdout)
 		}
 	}
+	// The daemon is up with no state of the suite's.
+	t.Logf("%d command lines on a fresh daemon", len(FreshDaemonCases()))
+	for _, cs := range FreshDaemonCases() {
+		compareCase(t, w.Run, progs, cs)
+	}
 }
 
 // TestUnreachableBus compares both programs when the bus cannot be
@@ -203,5 +210,48 @@ func TestUnreachableBus(t *testing.T) {
 	t.Logf("%d command lines with an unreachable bus", len(UnreachableBusCases()))
 	for _, cs := range UnreachableBusCases() {
 		compareCase(t, run, progs, cs)
+	}
+}
+
+// fakeManager is a stand-in NetworkManager on the bus that reports
+// another version: only its object list, which is all nmcli reads for
+// "general status".
+type fakeManager struct{ version string }
+
+func (f fakeManager) GetManagedObjects() (map[dbus.ObjectPath]map[string]map[string]dbus.Variant, *dbus.Error) {
+	v := dbus.MakeVariant
+	return map[dbus.ObjectPath]map[string]map[string]dbus.Variant{
+		"/org/freedesktop/NetworkManager": {"org.freedesktop.NetworkManager": {
+			"Version": v(f.version), "State": v(uint32(70)), "Connectivity": v(uint32(4)), "Startup": v(false),
+			"NetworkingEnabled": v(true), "WirelessEnabled": v(true), "WirelessHardwareEnabled": v(true),
+			"WwanEnabled": v(true), "WwanHardwareEnabled": v(false),
+			"Devices": v([]dbus.ObjectPath{}), "AllDevices": v([]dbus.ObjectPath{}), "ActiveConnections": v([]dbus.ObjectPath{}),
+		}},
+		"/org/freedesktop/NetworkManager/Settings": {"org.freedesktop.NetworkManager.Settings": {
+			"Connections": v([]dbus.ObjectPath{}), "Hostname": v("fake"), "CanModify": v(true),
+		}},
+	}, nil
+}
+
+// TestVersionMismatch checks the warning gonm's nmcli prints (as
+// NetworkManager 1.46's does) when the daemon runs another version; the
+// rest of the output is the reference's.
+func TestVersionMismatch(t *testing.T) {
+	w := NewBareWorld(t, Reference)
+	if err := w.Conn.Export(fakeManager{"1.40.0"}, "/org/freedesktop", "org.freedesktop.DBus.ObjectManager"); err != nil {
+		t.Fatal(err)
+	}
+	if reply, err := w.Conn.RequestName(nmBus, dbus.NameFlagDoNotQueue); err != nil || reply != dbus.RequestNameReplyPrimaryOwner {
+		t.Fatalf("own %s: %v %v", nmBus, reply, err)
+	}
+	progs := newPrograms(t)
+	for _, args := range [][]string{{"g"}, {"-t", "g"}, {"networking"}} {
+		want := w.Run(ReferenceNmcli, args, RunOptions{})
+		got := w.Run(progs["nmcli"][1], args, RunOptions{})
+		warning := "Warning: nmcli (1.42.4) and NetworkManager (1.40.0) versions don't match. Restarting NetworkManager is advised.\n"
+		want.Stderr = append([]byte(warning), want.Stderr...)
+		if d := Diff(want, got); d != "" {
+			t.Errorf("nmcli %s:\n%s", strings.Join(args, " "), d)
+		}
 	}
 }
