@@ -203,6 +203,9 @@ func (l *L3Cfg) commit(t CommitType, idle bool) *CommitResult {
 	for _, f := range Families {
 		l.commitFamily(f, t, res)
 	}
+	// The platform reports the effect of the operations on idle; the
+	// states must show it now (the next commit may come first).
+	l.recheckAll(platform.AddressTypes | platform.RouteTypes)
 	l.reg.rules.sync(l.reg, l, t, res)
 	l.acd.afterCommit(res)
 	for _, e := range l.entries {
@@ -605,6 +608,22 @@ func (l *L3Cfg) syncAddresses(f Family, want []platform.Address, keys []addrKey,
 		l.ipv6Reorder(want, keys, wantIdx, reorder)
 	}
 
+	// Those in the wrong place go first, all of them, so that they come
+	// back in order (re-adding one while another holds its place would
+	// not move it).
+	if len(reorder) > 0 {
+		for _, a := range p.Addresses(f.addrType(), l.index) {
+			if !reorder[platformAddrKey(a)] {
+				continue
+			}
+			if _, ok := p.LookupAddress(a); !ok {
+				continue // went with its primary
+			}
+			c := *a
+			l.op(res, Op{Kind: OpAddrDelete, Address: &c}, func() error { return p.AddrDelete(&c) })
+		}
+	}
+
 	nowCS := monoCentis()
 	for j := range want {
 		i := j
@@ -615,11 +634,6 @@ func (l *L3Cfg) syncAddresses(f Family, want []platform.Address, keys []addrKey,
 		}
 		w := &want[i]
 		cur, ok := p.LookupAddress(w)
-		if ok && reorder[keys[i]] {
-			c := *cur
-			l.op(res, Op{Kind: OpAddrDelete, Address: &c}, func() error { return p.AddrDelete(&c) })
-			ok = false
-		}
 		if ok && sameAddr(w, cur, nowCS) {
 			continue
 		}

@@ -62,13 +62,13 @@ func (f Family) ruleType() platform.ObjectType {
 	return platform.TypeIP6Rule
 }
 
-// Ternary is NetworkManager's optional boolean: unset, false or true.
+// Ternary is an optional boolean: unset (the zero value), false or true.
 type Ternary int8
 
 const (
-	Default Ternary = -1
-	False   Ternary = 0
-	True    Ternary = 1
+	Default Ternary = iota
+	False
+	True
 )
 
 // RouteTableSync says which routes of an interface a reapply prunes:

@@ -10,7 +10,7 @@ import (
 // ruleTracker keeps the routing rules the L3Cfgs of a namespace want. A
 // rule belongs to the namespace: it is added once, whoever wants it, and
 // removed when the last L3Cfg that wanted it lets it go, if it was added
-// (or taken over) here. Rules nobody here asked for are never touched.
+// here. A rule that was there already is left alone, wanted or not.
 type ruleTracker struct {
 	owners     map[ruleKey]map[*L3Cfg]bool
 	rules      map[ruleKey]platform.Rule
@@ -93,8 +93,7 @@ func (t *ruleTracker) sync(reg *Registry, l *L3Cfg, ct CommitType, res *CommitRe
 		t.owners[k][l] = true
 		t.rules[k] = r
 		if t.present(p, &r) {
-			t.configured[k] = true
-			continue
+			continue // ours from before, or someone else's: left as it is
 		}
 		if l.op(res, Op{Kind: OpRuleAdd, Rule: &r}, func() error { return p.RuleAdd(&r) }) == nil {
 			t.configured[k] = true
