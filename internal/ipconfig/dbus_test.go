@@ -57,6 +57,24 @@ dns-search=six.example;
 // the objects' paths.
 func gonmSide(t *testing.T, profile string) (client *dbus.Conn, ip4, ip6 dbus.ObjectPath, ns *testbed.Netns) {
 	t.Helper()
+	g := startGonm(t, profile, platform.Options{})
+	return g.client, g.ip4, g.ip6, g.ns
+}
+
+// inproc is gonm's lower layers running in the test process on a private
+// bus: platform, l3cfg, ipconfig and the exporter, eth1 committed with a
+// profile (the test plays the devices layer).
+type inproc struct {
+	ns       *testbed.Netns
+	client   *dbus.Conn
+	ip4, ip6 dbus.ObjectPath
+	loop     *loop.Loop
+	p        *platform.Platform
+	l        *l3cfg.L3Cfg
+}
+
+func startGonm(t testing.TB, profile string, popts platform.Options) *inproc {
+	t.Helper()
 	ns, peer := testbed.NewNetns(t), testbed.NewNetns(t)
 	testbed.Veth(t, ns, "eth1", peer, "peer1")
 	ns.MustIP("link", "set", "eth1", "up")
@@ -74,7 +92,8 @@ func gonmSide(t *testing.T, profile string) (client *dbus.Conn, ip4, ip6 dbus.Ob
 	if r, err := conn.RequestName(testbed.BusName, dbus.NameFlagDoNotQueue); err != nil || r != dbus.RequestNameReplyPrimaryOwner {
 		t.Fatalf("request name: %v %v", r, err)
 	}
-	p := platform.New(lp, platform.Options{Netns: ns.Path()})
+	popts.Netns = ns.Path()
+	p := platform.New(lp, popts)
 	kf, err := gkeyfile.Parse([]byte(profile))
 	if err != nil {
 		t.Fatal(err)
@@ -84,6 +103,8 @@ func gonmSide(t *testing.T, profile string) (client *dbus.Conn, ip4, ip6 dbus.Ob
 		t.Fatal(err)
 	}
 	var reg *l3cfg.Registry
+	var l *l3cfg.L3Cfg
+	var ip4, ip6 dbus.ObjectPath
 	call := func(fn func()) {
 		if err := lp.Call(context.Background(), fn); err != nil {
 			t.Fatal(err)
@@ -95,7 +116,7 @@ func gonmSide(t *testing.T, profile string) (client *dbus.Conn, ip4, ip6 dbus.Ob
 		}
 		reg = l3cfg.NewRegistry(lp, l3cfg.Kernel(p), l3cfg.Options{})
 		lk, _ := p.LinkByName("eth1")
-		l := reg.Acquire(lk.Index)
+		l = reg.Acquire(lk.Index)
 		l.RegisterCommitType(l3cfg.CommitUpdate, "device")
 		l.AddConfig("static", l3cfg.FromProfile(prof), l3cfg.ConfigOptions{Priority: l3cfg.PriorityManual,
 			RouteMetric4: l3cfg.DeviceRouteMetric(l3cfg.DeviceEthernet), RouteMetric6: l3cfg.DeviceRouteMetric(l3cfg.DeviceEthernet),
@@ -114,7 +135,7 @@ func gonmSide(t *testing.T, profile string) (client *dbus.Conn, ip4, ip6 dbus.Ob
 		p.Close()
 		conn.Close()
 	})
-	return ns.Bus.Conn(t), ip4, ip6, ns
+	return &inproc{ns: ns, client: ns.Bus.Conn(t), ip4: ip4, ip6: ip6, loop: lp, p: p, l: l}
 }
 
 func getAll(t *testing.T, c *dbus.Conn, path dbus.ObjectPath, iface string) map[string]dbus.Variant {
