@@ -297,12 +297,12 @@ func (f *Fake) SetAddress(a *platform.Address) {
 	f.addrs[a.Index] = append([]*platform.Address{&c}, list...)
 	f.changed(platform.Change{Op: platform.Added, Type: c.Type(), Index: c.Index, Address: &c})
 	// The kernel adds the local route of an address; IPv4 also a prefix
-	// route unless noprefixroute. The local-table routes show in the
+	// route for a primary address unless noprefixroute. The local-table routes show in the
 	// cache (NetworkManager filters them from D-Bus by type).
 	if c.Address.Is4() {
 		f.AddRoute(platform.Route{Table: platform.TableLocal, Dst: netip.PrefixFrom(c.Address, 32), PrefSrc: c.Address,
 			Index: c.Index, Protocol: unix.RTPROT_KERNEL, Scope: unix.RT_SCOPE_HOST, Type: unix.RTN_LOCAL})
-		if c.Flags&unix.IFA_F_NOPREFIXROUTE == 0 && c.PrefixLen < 32 {
+		if c.Flags&(unix.IFA_F_NOPREFIXROUTE|unix.IFA_F_SECONDARY) == 0 && c.PrefixLen < 32 {
 			f.AddRoute(platform.Route{Table: platform.TableMain, Dst: netip.PrefixFrom(c.Address, int(c.PrefixLen)).Masked(),
 				PrefSrc: c.Address, Index: c.Index, Protocol: unix.RTPROT_KERNEL, Scope: unix.RT_SCOPE_LINK, Type: unix.RTN_UNICAST})
 		}
