@@ -97,7 +97,8 @@ type Registry struct {
 	closed bool
 }
 
-// NewRegistry starts following p. Call it on the loop.
+// NewRegistry returns the registry of p's namespace; it follows p from the
+// first Acquire on. Call it on the loop.
 func NewRegistry(l *loop.Loop, p Platform, opts Options) *Registry {
 	if opts.Log == nil {
 		opts.Log = slog.New(discard{})
@@ -109,7 +110,6 @@ func NewRegistry(l *loop.Loop, p Platform, opts Options) *Registry {
 	}
 	r := &Registry{loop: l, p: p, log: opts.Log, opts: opts, cfgs: map[int32]*L3Cfg{}}
 	r.rules.init()
-	r.stop = p.Watch(r.platformChanged)
 	return r
 }
 
@@ -125,6 +125,11 @@ func (r *Registry) Loop() *loop.Loop { return r.loop }
 func (r *Registry) Acquire(ifindex int32) *L3Cfg {
 	if ifindex <= 0 {
 		panic(fmt.Sprintf("l3cfg: Acquire of interface index %d", ifindex))
+	}
+	if r.stop == nil && !r.closed {
+		// Follow the platform from the first L3Cfg on: a daemon that
+		// configures nothing pays nothing for kernel events.
+		r.stop = r.p.Watch(r.platformChanged)
 	}
 	l := r.cfgs[ifindex]
 	if l == nil {
@@ -149,7 +154,9 @@ func (r *Registry) Close() {
 		return
 	}
 	r.closed = true
-	r.stop()
+	if r.stop != nil {
+		r.stop()
+	}
 	for _, l := range r.cfgs {
 		l.destroy()
 	}
