@@ -79,7 +79,8 @@ type IPConfig struct {
 
 // Acquire returns the object of l's family f, exporting it the first time
 // (with its values computed at once, not rate limited), and takes a
-// reference. Call it on the loop.
+// reference; the object holds one on l until its last Release. Call it on
+// the loop.
 func (m *Manager) Acquire(l *l3cfg.L3Cfg, f l3cfg.Family) *IPConfig {
 	k := key{l, f}
 	if c := m.objs[k]; c != nil {
@@ -87,6 +88,7 @@ func (m *Manager) Acquire(l *l3cfg.L3Cfg, f l3cfg.Family) *IPConfig {
 		return c
 	}
 	c := &IPConfig{m: m, l: l, f: f, refs: 1}
+	l.Retain()
 	class := ip4Class
 	c.iface = IfaceIP4
 	if f == l3cfg.IPv6 {
@@ -124,6 +126,7 @@ func (c *IPConfig) Release() {
 	c.cancel()
 	c.obj.Unexport()
 	delete(c.m.objs, key{c.l, c.f})
+	c.l.Release()
 }
 
 func (c *IPConfig) event(e l3cfg.Event) {

@@ -38,8 +38,8 @@ func (l *L3Cfg) platformChanged(d *platform.Delta) {
 	}
 	if d.Types.Has(platform.TypeIP6Address) {
 		l.checkDAD()
-		if len(l.tempNA) > 0 {
-			// A preferred source may have left DAD: try the routes again.
+		if l.prefSrcReady() {
+			// A refused route's preferred source left DAD: try again.
 			l.ScheduleCommit(CommitAuto)
 		}
 	}
@@ -178,6 +178,17 @@ func (l *L3Cfg) checkDAD() {
 func (l *L3Cfg) hasNodev() bool {
 	for k := range l.objs {
 		if k.isRoute && k.route.index == 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// prefSrcReady reports whether a route the kernel refused for its
+// tentative preferred source could be added now.
+func (l *L3Cfg) prefSrcReady() bool {
+	for _, t := range l.tempNA {
+		if !l.tentativePrefSrc(&t.route) {
 			return true
 		}
 	}

@@ -815,13 +815,13 @@ func (l *L3Cfg) updateTempNA(f Family, tna []platform.Route, res *CommitResult) 
 	for i := range tna {
 		k := routeObjKey(&tna[i])
 		still[k] = true
-		since, ok := l.tempNA[k]
+		prev, ok := l.tempNA[k]
 		if !ok {
-			l.tempNA[k] = now
+			l.tempNA[k] = tempNA{since: now, route: tna[i]}
 			res.TemporarilyUnavailable = append(res.TemporarilyUnavailable, tna[i])
 			continue
 		}
-		if now.Sub(since) > tempNAMaxAge {
+		if now.Sub(prev.since) > tempNAMaxAge {
 			l.logf(levelWarn, "failure to add %s route: %s", f, tna[i].String())
 			delete(l.tempNA, k)
 			continue

@@ -684,3 +684,52 @@ func FuzzStateUnmarshal(f *testing.F) {
 		}
 	})
 }
+
+// An IPv6 route whose preferred source is still doing DAD is refused by
+// the kernel for now: it is retried once the address is ready.
+func TestRouteWaitsForDAD(t *testing.T) {
+	x := newFx(t)
+	var l *L3Cfg
+	var dad []string
+	x.do(func() {
+		x.fake.IPv6DAD = true
+		l = x.reg.Acquire(2)
+		l.RegisterCommitType(CommitUpdate, "device")
+		l.Watch(func(e Event) {
+			if e.Type == EventDAD {
+				dad = append(dad, e.String())
+			}
+		})
+		c := staticCfg([]string{"2001:db8::10/64"}, "")
+		r := route("2001:db8:7::/48", "")
+		r.PrefSrc = ip("2001:db8::10")
+		c.IPv6.Routes = append(c.IPv6.Routes, r)
+		l.AddConfig("static", c, ethOpts)
+		res := l.Commit(CommitAuto)
+		if len(res.TemporarilyUnavailable) != 1 || len(res.Failed()) != 0 {
+			t.Errorf("first commit: %s, temporarily unavailable %v", res.Summary(), res.TemporarilyUnavailable)
+		}
+		if ready, _ := l.CheckReady(IPv6, nil, ReadyIP6DAD); ready {
+			t.Error("ready while tentative")
+		}
+	})
+	x.settle()
+	golden(t, "while tentative", x.ops(), `
+address replace 2001:db8::10/64 dev 2 noprefixroute
+route add 2001:db8:7::/48 dev 2 proto static src 2001:db8::10 metric 100 -> invalid argument
+route add 2001:db8::/64 dev 2 proto kernel metric 100
+`)
+	x.do(func() { x.fake.FinishDAD(2, ip("2001:db8::10"), false) })
+	x.settle()
+	golden(t, "after DAD", x.ops(), `
+route add 2001:db8:7::/48 dev 2 proto static src 2001:db8::10 metric 100
+`)
+	if len(dad) != 1 || dad[0] != "dad 2001:db8::10 ok" {
+		t.Errorf("DAD events %q", dad)
+	}
+	x.do(func() {
+		if ready, _ := l.CheckReady(IPv6, nil, ReadyIP6DAD); !ready {
+			t.Error("not ready after DAD")
+		}
+	})
+}

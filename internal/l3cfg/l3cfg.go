@@ -39,7 +39,7 @@ type L3Cfg struct {
 	idleCommitType CommitType
 
 	objs   map[objKey]*objState
-	tempNA map[objKey]time.Time // routes the kernel refused for now, since when
+	tempNA map[objKey]tempNA // routes the kernel refused for now
 
 	acd acdSet
 	dad map[netip.Addr]dadState
@@ -50,6 +50,12 @@ type L3Cfg struct {
 
 	// restored marks objects a previous run configured (Restore).
 	restored map[objKey]bool
+}
+
+// tempNA is a route the kernel refused for now, and since when.
+type tempNA struct {
+	since time.Time
+	route platform.Route
 }
 
 type watcher struct {
@@ -71,7 +77,7 @@ func newL3Cfg(r *Registry, ifindex int32) *L3Cfg {
 		index:  ifindex,
 		log:    r.log.With(),
 		objs:   map[objKey]*objState{},
-		tempNA: map[objKey]time.Time{},
+		tempNA: map[objKey]tempNA{},
 		dad:    map[netip.Addr]dadState{},
 	}
 	l.acd.init(l)
@@ -88,8 +94,16 @@ func (l *L3Cfg) Index() int32 { return l.index }
 // objects read the interface's addresses and routes from it).
 func (l *L3Cfg) Platform() Platform { return l.reg.p }
 
-// Release drops a reference taken with Registry.Acquire. The last one
-// forgets the L3Cfg (what it configured stays on the interface).
+// Retain takes another reference (holders of an L3Cfg obtained from
+// someone else, such as its IP config objects, keep it alive this way).
+func (l *L3Cfg) Retain() {
+	if !l.destroyed {
+		l.refs++
+	}
+}
+
+// Release drops a reference taken with Registry.Acquire or Retain. The
+// last one forgets the L3Cfg (what it configured stays on the interface).
 func (l *L3Cfg) Release() {
 	if l.refs <= 0 {
 		return

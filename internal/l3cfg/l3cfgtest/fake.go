@@ -39,6 +39,10 @@ type Fake struct {
 	// MaxDetails caps the changes kept per link and burst (the real
 	// platform keeps platform.MaxDetails).
 	MaxDetails int
+	// IPv6DAD makes new IPv6 addresses without nodad tentative until
+	// FinishDAD; the kernel then refuses routes with them as preferred
+	// source (EINVAL), as the real one does.
+	IPv6DAD bool
 }
 
 type watch struct {
@@ -155,11 +159,16 @@ func (f *Fake) op(text string) error {
 	f.Ops = append(f.Ops, text)
 	if f.Fail != nil {
 		if err := f.Fail(text); err != nil {
-			f.Ops[len(f.Ops)-1] += " -> " + err.Error()
-			return err
+			return f.failed(err)
 		}
 	}
 	return nil
+}
+
+// failed notes on the last operation that the kernel refused it.
+func (f *Fake) failed(err error) error {
+	f.Ops[len(f.Ops)-1] += " -> " + err.Error()
+	return err
 }
 
 // AddrReplace adds or updates an address, as RTM_NEWADDR with
@@ -169,7 +178,7 @@ func (f *Fake) AddrReplace(a *platform.Address) error {
 		return err
 	}
 	if f.links[a.Index] == nil {
-		return unix.ENODEV
+		return f.failed(unix.ENODEV)
 	}
 	f.SetAddress(a)
 	return nil
@@ -180,7 +189,7 @@ func (f *Fake) AddrDelete(a *platform.Address) error {
 		return err
 	}
 	if !f.RemoveAddress(a) {
-		return unix.EADDRNOTAVAIL
+		return f.failed(unix.EADDRNOTAVAIL)
 	}
 	return nil
 }
@@ -193,16 +202,21 @@ func (f *Fake) RouteAppend(r *platform.Route) error {
 		return err
 	}
 	if _, ok := f.LookupRoute(r); ok {
-		return unix.EEXIST
+		return f.failed(unix.EEXIST)
 	}
 	if r.Index != 0 && f.links[r.Index] == nil {
-		return unix.ENODEV
+		return f.failed(unix.ENODEV)
+	}
+	if !r.Is4() && r.PrefSrc.IsValid() {
+		if a, ok := f.LookupAddress(&platform.Address{Index: r.Index, Address: r.PrefSrc}); !ok || a.Tentative() {
+			return f.failed(unix.EINVAL)
+		}
 	}
 	if r.Gateway.IsValid() && r.Flags&unix.RTNH_F_ONLINK == 0 && !f.reachable(r) {
 		if r.Is4() {
-			return unix.ENETUNREACH
+			return f.failed(unix.ENETUNREACH)
 		}
-		return unix.EHOSTUNREACH
+		return f.failed(unix.EHOSTUNREACH)
 	}
 	f.AddRoute(*r)
 	return nil
@@ -228,7 +242,7 @@ func (f *Fake) RouteDelete(r *platform.Route) error {
 		return err
 	}
 	if !f.RemoveRoute(r) {
-		return unix.ESRCH
+		return f.failed(unix.ESRCH)
 	}
 	return nil
 }
@@ -239,7 +253,7 @@ func (f *Fake) RuleAdd(r *platform.Rule) error {
 	}
 	for _, x := range f.rules {
 		if x.Equal(r) {
-			return unix.EEXIST
+			return f.failed(unix.EEXIST)
 		}
 	}
 	f.AddRule(*r)
@@ -257,7 +271,7 @@ func (f *Fake) RuleDelete(r *platform.Rule) error {
 			return nil
 		}
 	}
-	return unix.ENOENT
+	return f.failed(unix.ENOENT)
 }
 
 func (f *Fake) Watch(fn func([]platform.Delta)) func() {
@@ -282,6 +296,9 @@ func (f *Fake) SetAddress(a *platform.Address) {
 			f.changed(platform.Change{Op: platform.Changed, Type: c.Type(), Index: c.Index, Address: &c})
 			return
 		}
+	}
+	if f.IPv6DAD && c.Address.Is6() && c.Flags&unix.IFA_F_NODAD == 0 {
+		c.Flags |= unix.IFA_F_TENTATIVE
 	}
 	if c.Address.Is4() {
 		// The first address of a subnet is its primary; the others are
@@ -313,6 +330,24 @@ func sameSubnet(a, b *platform.Address) bool {
 	pa, _ := a.Address.Prefix(int(a.PrefixLen))
 	pb, _ := b.Address.Prefix(int(b.PrefixLen))
 	return pa == pb
+}
+
+// FinishDAD ends duplicate address detection of an IPv6 address: it is
+// ready, or failed (dadfailed) when failed is set.
+func (f *Fake) FinishDAD(index int32, addr netip.Addr, failed bool) {
+	for i, x := range f.addrs[index] {
+		if x.Address == addr {
+			c := *x
+			if failed {
+				c.Flags |= unix.IFA_F_DADFAILED
+			} else {
+				c.Flags &^= unix.IFA_F_TENTATIVE
+			}
+			f.addrs[index][i] = &c
+			f.changed(platform.Change{Op: platform.Changed, Type: c.Type(), Index: index, Address: &c})
+			return
+		}
+	}
 }
 
 // RemoveAddress removes an address (and, as the kernel, the routes that
