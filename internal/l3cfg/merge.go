@@ -269,13 +269,19 @@ func deviceRoutes(a *Address, ifindex int32, table, metric uint32) []platform.Ro
 // routes).
 func (m *merged) addOnlinkRoutes() {
 	for _, f := range Families {
+		var direct []netip.Prefix
+		for _, mr := range m.routes[fi(f)] {
+			if !mr.r.Gateway.IsValid() || mr.r.Gateway.IsUnspecified() {
+				direct = append(direct, mr.r.Dst)
+			}
+		}
 		var extra []mRoute
 		for _, mr := range m.routes[fi(f)] {
 			r := &mr.r
 			if !r.Gateway.IsValid() || r.Gateway.IsUnspecified() || r.Flags&unix.RTNH_F_ONLINK != 0 {
 				continue
 			}
-			if m.directRoute(f, r.Gateway) {
+			if slices.ContainsFunc(direct, func(d netip.Prefix) bool { return d.Contains(r.Gateway) }) {
 				continue
 			}
 			n := *r
@@ -290,18 +296,6 @@ func (m *merged) addOnlinkRoutes() {
 			m.addRoute(f, e.r, e.force)
 		}
 	}
-}
-
-func (m *merged) directRoute(f Family, host netip.Addr) bool {
-	for _, mr := range m.routes[fi(f)] {
-		if mr.r.Gateway.IsValid() && !mr.r.Gateway.IsUnspecified() {
-			continue
-		}
-		if mr.r.Dst.Contains(host) {
-			return true
-		}
-	}
-	return false
 }
 
 // addLoopback makes sure lo keeps 127.0.0.1/8, ::1 and the local route of

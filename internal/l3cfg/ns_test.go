@@ -23,7 +23,7 @@ import (
 // kx is a registry on the real platform, mirroring a namespace with a veth
 // pair (eth1 here, peer1 in a peer namespace).
 type kx struct {
-	t      *testing.T
+	t      testing.TB
 	ns     *testbed.Netns
 	peer   *testbed.Netns
 	loop   *loop.Loop
@@ -33,7 +33,9 @@ type kx struct {
 	events chan Event
 }
 
-func newKx(t *testing.T) *kx {
+func newKx(t *testing.T) *kx { return newKxB(t, "DEBUG") }
+
+func newKxB(t testing.TB, level string) *kx {
 	t.Helper()
 	testbed.RequireRoot(t)
 	x := &kx{t: t, ns: testbed.NewNetns(t), peer: testbed.NewNetns(t), loop: loop.New(), events: make(chan Event, 1024)}
@@ -43,7 +45,7 @@ func newKx(t *testing.T) *kx {
 	ctx, cancel := context.WithCancel(context.Background())
 	go x.loop.Run(ctx)
 	lg := logging.New(logging.NewOutput(testLog{t}, true))
-	if err := lg.Set("DEBUG", "CORE"); err != nil {
+	if err := lg.Set(level, "CORE"); err != nil {
 		t.Fatal(err)
 	}
 	x.p = platform.New(x.loop, platform.Options{Netns: x.ns.Path()})
@@ -76,7 +78,7 @@ func newKx(t *testing.T) *kx {
 	return x
 }
 
-type testLog struct{ t *testing.T }
+type testLog struct{ t testing.TB }
 
 func (w testLog) Write(b []byte) (int, error) {
 	w.t.Log(strings.TrimRight(string(b), "\n"))
@@ -173,7 +175,7 @@ route1=2001:db8:5::/48,2001:db8::fe
 dns=2001:4860:4860::8888;
 `
 
-func parseProfile(t *testing.T, text string) *setting.Connection {
+func parseProfile(t testing.TB, text string) *setting.Connection {
 	t.Helper()
 	kf, err := gkeyfile.Parse([]byte(text))
 	if err != nil {
