@@ -71,6 +71,7 @@ type inproc struct {
 	loop     *loop.Loop
 	p        *platform.Platform
 	l        *l3cfg.L3Cfg
+	stop     func()
 }
 
 func startGonm(t testing.TB, profile string, popts platform.Options) *inproc {
@@ -80,62 +81,76 @@ func startGonm(t testing.TB, profile string, popts platform.Options) *inproc {
 	ns.MustIP("link", "set", "eth1", "up")
 	peer.MustIP("link", "set", "peer1", "up")
 	ns.Bus = testbed.StartBus(t, testbed.BusOptions{})
+	g, err := serveLayers(ns.Path(), ns.Bus.Address, profile, popts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(g.stop)
+	g.ns, g.client = ns, ns.Bus.Conn(t)
+	return g
+}
 
+// serveLayers runs platform, l3cfg, ipconfig and the exporter for the
+// namespace at nsPath on the bus at busAddr, eth1 committed with the
+// profile, as the daemon's devices layer will.
+func serveLayers(nsPath, busAddr, profile string, popts platform.Options) (*inproc, error) {
 	lp := loop.New()
 	ctx, cancel := context.WithCancel(context.Background())
 	go lp.Run(ctx)
 	exp := bus.New(lp, bus.Options{Strict: true})
-	conn, err := exp.Connect(ns.Bus.Address)
+	conn, err := exp.Connect(busAddr)
 	if err != nil {
-		t.Fatal(err)
+		cancel()
+		return nil, err
 	}
 	if r, err := conn.RequestName(testbed.BusName, dbus.NameFlagDoNotQueue); err != nil || r != dbus.RequestNameReplyPrimaryOwner {
-		t.Fatalf("request name: %v %v", r, err)
+		cancel()
+		return nil, fmt.Errorf("request name: %v %v", r, err)
 	}
-	popts.Netns = ns.Path()
+	popts.Netns = nsPath
 	p := platform.New(lp, popts)
 	kf, err := gkeyfile.Parse([]byte(profile))
 	if err != nil {
-		t.Fatal(err)
+		cancel()
+		return nil, err
 	}
 	prof := keyfile.Read(kf, keyfile.ReadOptions{})
 	if _, err := prof.Normalize(); err != nil {
-		t.Fatal(err)
+		cancel()
+		return nil, err
 	}
+	g := &inproc{loop: lp, p: p}
 	var reg *l3cfg.Registry
-	var l *l3cfg.L3Cfg
-	var ip4, ip6 dbus.ObjectPath
-	call := func(fn func()) {
-		if err := lp.Call(context.Background(), fn); err != nil {
-			t.Fatal(err)
-		}
-	}
-	call(func() {
+	if cerr := lp.Call(context.Background(), func() {
 		if err = p.Start(); err != nil {
 			return
 		}
 		reg = l3cfg.NewRegistry(lp, l3cfg.Kernel(p), l3cfg.Options{})
 		lk, _ := p.LinkByName("eth1")
-		l = reg.Acquire(lk.Index)
-		l.RegisterCommitType(l3cfg.CommitUpdate, "device")
-		l.AddConfig("static", l3cfg.FromProfile(prof), l3cfg.ConfigOptions{Priority: l3cfg.PriorityManual,
+		g.l = reg.Acquire(lk.Index)
+		g.l.RegisterCommitType(l3cfg.CommitUpdate, "device")
+		g.l.AddConfig("static", l3cfg.FromProfile(prof), l3cfg.ConfigOptions{Priority: l3cfg.PriorityManual,
 			RouteMetric4: l3cfg.DeviceRouteMetric(l3cfg.DeviceEthernet), RouteMetric6: l3cfg.DeviceRouteMetric(l3cfg.DeviceEthernet),
 			DNSPriority4: l3cfg.DNSPriorityDefaultNormal, DNSPriority6: l3cfg.DNSPriorityDefaultNormal})
-		l.Commit(l3cfg.CommitAuto)
+		g.l.Commit(l3cfg.CommitAuto)
 		m := NewManager(exp)
-		ip4, ip6 = m.Acquire(l, l3cfg.IPv4).Path(), m.Acquire(l, l3cfg.IPv6).Path()
-	})
-	if err != nil {
-		t.Fatal(err)
+		g.ip4, g.ip6 = m.Acquire(g.l, l3cfg.IPv4).Path(), m.Acquire(g.l, l3cfg.IPv6).Path()
+	}); cerr != nil {
+		err = cerr
 	}
-	t.Cleanup(func() {
-		call(func() { reg.Close() })
+	if err != nil {
+		cancel()
+		conn.Close()
+		return nil, err
+	}
+	g.stop = func() {
+		_ = lp.Call(context.Background(), func() { reg.Close() })
 		cancel()
 		<-lp.Done()
 		p.Close()
 		conn.Close()
-	})
-	return &inproc{ns: ns, client: ns.Bus.Conn(t), ip4: ip4, ip6: ip6, loop: lp, p: p, l: l}
+	}
+	return g, nil
 }
 
 func getAll(t *testing.T, c *dbus.Conn, path dbus.ObjectPath, iface string) map[string]dbus.Variant {
