@@ -250,7 +250,7 @@ func TestMergeTablesAndMetrics(t *testing.T) {
 ipv4 address 192.0.2.10/24
 ipv4 route 0.0.0.0/0 via 192.0.2.1 dev 2 table 500 proto static metric 100
 ipv4 route 10.2.0.0/16 via 192.0.2.254 dev 2 table 77 proto static metric 0
-ipv4 route blackhole 198.18.0.0/15 table 500 proto static metric 100
+ipv4 route blackhole 198.18.0.0/15 table 500 proto static scope 253 metric 100
 ipv4 route 192.0.2.0/24 dev 2 table 500 proto kernel scope 253 src 192.0.2.10 metric 100
 ipv6 address 2001:db8::10/64
 ipv6 route 2001:db8:9::/48 dev 2 table 600 proto static metric 1024

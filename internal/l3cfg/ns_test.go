@@ -390,3 +390,70 @@ func TestKernelACD(t *testing.T) {
 		t.Errorf("addresses after ACD:\n%s", out)
 	}
 }
+
+// Routing rules and routes without a device, side by side with
+// NetworkManager 1.42 for the same profile: `ip rule` and every route of
+// the namespace alike.
+func TestKernelRulesAndSpecialRoutesMatchReference(t *testing.T) {
+	testbed.RequireReference(t)
+	const profile = `[connection]
+id=s2
+uuid=7b0e7e4b-0f1b-4b9f-af4c-1d2e3f4a5b6c
+type=ethernet
+interface-name=eth1
+
+[ipv4]
+method=manual
+address1=192.0.2.10/24
+route1=198.18.0.0/15
+route1_options=type=blackhole
+route2=203.0.113.0/24
+route2_options=type=unreachable,table=200
+route3=10.5.0.0/16,192.0.2.1,20
+route3_options=table=100,src=192.0.2.10
+routing-rule1=priority 5000 from 192.0.2.0/24 table 100
+routing-rule2=priority 5001 to 10.6.0.0/16 iif eth1 table 200
+
+[ipv6]
+method=disabled
+`
+	show := func(ns *testbed.Netns) string {
+		var b strings.Builder
+		for _, args := range [][]string{{"-4", "rule"}, {"-4", "route", "show", "table", "all"}} {
+			out := ns.MustIP(args...)
+			for _, l := range strings.Split(out, "\n") {
+				if strings.Contains(l, " lo ") || strings.Contains(l, "dev lo") || strings.Contains(l, "127.0.0.") {
+					continue
+				}
+				b.WriteString(strings.TrimRight(l, " ") + "\n")
+			}
+		}
+		return b.String()
+	}
+
+	ref := &kx{t: t, ns: testbed.NewNetns(t), peer: testbed.NewNetns(t)}
+	ref.ns.Bus = testbed.StartBus(t, testbed.BusOptions{Policies: []string{testbed.NetworkManagerPolicy}})
+	testbed.Veth(t, ref.ns, "eth1", ref.peer, "peer1")
+	ref.peer.MustIP("link", "set", "peer1", "up")
+	d := testbed.StartReference(t, ref.ns, testbed.DaemonOptions{Quiet: true})
+	if err := os.WriteFile(d.ConnectionsDir+"/s2.nmconnection", []byte(profile), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	ref.ns.MustRun("nmcli", "connection", "reload")
+	ref.ns.MustRun("nmcli", "connection", "up", "s2")
+
+	x := newKx(t)
+	x.commitProfile(x.l3(), profile, CommitAuto)
+	x.settle()
+	var got, want string
+	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(100 * time.Millisecond) {
+		if got, want = show(x.ns), show(ref.ns); got == want {
+			break
+		}
+	}
+	if got != want {
+		t.Errorf("gonm:\n%s\nNetworkManager 1.42:\n%s", got, want)
+	} else {
+		t.Logf("identical:\n%s", got)
+	}
+}

@@ -90,11 +90,13 @@ func normalizeRoute(r *platform.Route, ifindex int32) {
 		r.Index = ifindex
 	}
 	if r.Is4() {
+		// An unset scope follows from the type and the gateway (a
+		// blackhole route, without gateway, gets scope link too).
 		if r.Scope == unix.RT_SCOPE_UNIVERSE {
 			switch {
 			case r.Type == unix.RTN_LOCAL:
 				r.Scope = unix.RT_SCOPE_HOST
-			case r.Type == unix.RTN_UNICAST && !r.Gateway.IsValid() && len(r.Nexthops) == 0:
+			case !r.Gateway.IsValid():
 				r.Scope = unix.RT_SCOPE_LINK
 			}
 		}
