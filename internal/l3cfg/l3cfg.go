@@ -149,11 +149,16 @@ func (l *L3Cfg) AddConfig(tag any, cfg *Config, opts ConfigOptions) bool {
 			continue
 		}
 		force := opts.Flags&ForceOnce != 0
-		if e.cfg.Equal(cfg) && e.opts == opts && (!force || e.forceOnce) {
+		same := e.cfg.Equal(cfg) && e.opts == opts
+		if same && (!force || e.forceOnce) {
 			return false
 		}
-		l.seq++
-		e.cfg, e.opts, e.seq = cfg, opts, l.seq
+		if !same {
+			// A new version of the contribution ranks after the older
+			// ones of its priority, as in NetworkManager.
+			l.seq++
+			e.cfg, e.opts, e.seq = cfg, opts, l.seq
+		}
 		if force {
 			e.forceOnce = true
 		}

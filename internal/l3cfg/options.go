@@ -66,7 +66,9 @@ const (
 	OnlyForACD ConfigFlags = 1 << iota
 	// ForceOnce: the next commit configures the contribution's objects even
 	// if someone removed them from the interface since they were
-	// configured; the flag is cleared by that commit.
+	// configured; the flag is cleared by that commit. NetworkManager's
+	// devices add every new DHCP lease and router advertisement with it,
+	// so that a renewal restores what was removed.
 	ForceOnce
 )
 
