@@ -201,6 +201,9 @@ func (l *L3Cfg) commit(t CommitType, idle bool) *CommitResult {
 	}
 	l.emit(Event{Type: EventPreCommit})
 	for _, f := range Families {
+		if f == IPv6 {
+			l.commitIP6Sysctls(t)
+		}
 		l.commitFamily(f, t, res)
 	}
 	// The platform reports the effect of the operations on idle; the

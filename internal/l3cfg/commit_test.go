@@ -733,3 +733,34 @@ route add 2001:db8:7::/48 dev 2 proto static src 2001:db8::10 metric 100
 		}
 	})
 }
+
+// ipv6.ip6-privacy becomes use_tempaddr while wanted and the interface's
+// own value comes back after; router advertisement timers go to the
+// neighbour table.
+func TestIP6Sysctls(t *testing.T) {
+	x := newFx(t)
+	var l *L3Cfg
+	x.do(func() {
+		x.fake.Sysctls["net/ipv6/conf/eth0/use_tempaddr"] = "1"
+		l = x.reg.Acquire(2)
+		l.RegisterCommitType(CommitUpdate, "device")
+		c := &Config{Source: "static", IP6Privacy: IP6PrivacyFromSetting(2)}
+		l.AddConfig("static", c, ethOpts)
+		l.AddConfig("ndisc", &Config{Source: "ndisc", NDiscReachableTime: 30000, NDiscRetransTimer: 5}, ConfigOptions{Priority: PriorityAutoconf6})
+		l.Commit(CommitAuto)
+		l.Commit(CommitAuto)
+	})
+	golden(t, "set", x.ops(), `
+sysctl net/ipv6/conf/eth0/use_tempaddr = 2
+sysctl net/ipv6/neigh/eth0/base_reachable_time_ms = 30000
+sysctl net/ipv6/neigh/eth0/gc_stale_time = 90
+sysctl net/ipv6/neigh/eth0/retrans_time_ms = 10
+`)
+	x.do(func() {
+		l.RemoveConfig("static")
+		l.Commit(CommitAuto)
+	})
+	golden(t, "restored", x.ops(), `
+sysctl net/ipv6/conf/eth0/use_tempaddr = 1
+`)
+}

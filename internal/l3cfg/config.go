@@ -243,10 +243,36 @@ type Config struct {
 	// MTU is the interface MTU the contributor wants (0: none); IP6MTU the
 	// IPv6 MTU (from router advertisements).
 	MTU, IP6MTU uint32
+	// IP6Privacy is ipv6.ip6-privacy as resolved by the device (unset:
+	// leave the interface's use_tempaddr alone).
+	IP6Privacy IP6Privacy
+	// NDiscReachableTime and NDiscRetransTimer are the router
+	// advertisement's neighbour timers in milliseconds (0: none), set on
+	// the interface's neighbour table.
+	NDiscReachableTime, NDiscRetransTimer uint32
 	// IgnoreNoDefaultRoutes makes the contribution's default routes
 	// survive MergeNoDefaultRoutes (NetworkManager's
 	// IGNORE_MERGE_NO_DEFAULT_ROUTES, used by VPNs).
 	IgnoreNoDefaultRoutes bool
+}
+
+// IP6Privacy is the use of IPv6 temporary addresses (RFC 4941): the
+// interface's use_tempaddr.
+type IP6Privacy int8
+
+const (
+	IP6PrivacyUnset        IP6Privacy = iota
+	IP6PrivacyDisabled                // use_tempaddr 0
+	IP6PrivacyPreferPublic            // 1
+	IP6PrivacyPreferTemp              // 2
+)
+
+// IP6PrivacyFromSetting converts ipv6.ip6-privacy (-1 unknown, 0, 1, 2).
+func IP6PrivacyFromSetting(v int32) IP6Privacy {
+	if v < 0 || v > 2 {
+		return IP6PrivacyUnset
+	}
+	return IP6Privacy(v + 1)
 }
 
 // Family returns the per-family part.
@@ -309,7 +335,8 @@ func (c *Config) Equal(o *Config) bool {
 	if c == nil || o == nil {
 		return c == o
 	}
-	if c.Source != o.Source || c.MTU != o.MTU || c.IP6MTU != o.IP6MTU ||
+	if c.Source != o.Source || c.MTU != o.MTU || c.IP6MTU != o.IP6MTU || c.IP6Privacy != o.IP6Privacy ||
+		c.NDiscReachableTime != o.NDiscReachableTime || c.NDiscRetransTimer != o.NDiscRetransTimer ||
 		c.IgnoreNoDefaultRoutes != o.IgnoreNoDefaultRoutes || !slices.Equal(c.WINS, o.WINS) {
 		return false
 	}
@@ -381,6 +408,12 @@ func (c *Config) String() string {
 	}
 	if c.IP6MTU != 0 {
 		fmt.Fprintf(&b, "ip6-mtu %d\n", c.IP6MTU)
+	}
+	if c.IP6Privacy != IP6PrivacyUnset {
+		fmt.Fprintf(&b, "ip6-privacy %d\n", c.IP6Privacy-1)
+	}
+	if c.NDiscReachableTime != 0 || c.NDiscRetransTimer != 0 {
+		fmt.Fprintf(&b, "ndisc reachable %d ms retrans %d ms\n", c.NDiscReachableTime, c.NDiscRetransTimer)
 	}
 	return b.String()
 }

@@ -50,6 +50,8 @@ type L3Cfg struct {
 
 	// restored marks objects a previous run configured (Restore).
 	restored map[objKey]bool
+
+	sysctls ip6Sysctls
 }
 
 // tempNA is a route the kernel refused for now, and since when.

@@ -165,6 +165,15 @@ func mergeConfigs(ifindex int32, es []*entry, loopback bool, acdPending func(*en
 		if !ip6mtuSet && src.IP6MTU != 0 {
 			out.IP6MTU, ip6mtuSet = src.IP6MTU, true
 		}
+		if out.IP6Privacy == IP6PrivacyUnset {
+			out.IP6Privacy = src.IP6Privacy
+		}
+		if out.NDiscReachableTime == 0 {
+			out.NDiscReachableTime = src.NDiscReachableTime
+		}
+		if out.NDiscRetransTimer == 0 {
+			out.NDiscRetransTimer = src.NDiscRetransTimer
+		}
 	}
 	if loopback && len(es) > 0 {
 		m.addLoopback(ifindex)

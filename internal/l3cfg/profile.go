@@ -32,6 +32,9 @@ func FromProfile(conn *setting.Connection) *Config {
 			continue
 		}
 		fromIPSetting(c.Family(f), f, s)
+		if f == IPv6 {
+			c.IP6Privacy = IP6PrivacyFromSetting(s.Int32("ip6-privacy"))
+		}
 	}
 	return c
 }

@@ -28,6 +28,11 @@ type Platform interface {
 	LookupRoute(r *platform.Route) (platform.Route, bool)
 	Rules(t platform.ObjectType) []*platform.Rule
 
+	// SysctlGet and SysctlSet read and write a setting under /proc/sys
+	// of the namespace ("net/ipv6/conf/eth0/use_tempaddr").
+	SysctlGet(path string) (string, error)
+	SysctlSet(path, value string) error
+
 	AddrReplace(a *platform.Address) error
 	AddrDelete(a *platform.Address) error
 	RouteAppend(r *platform.Route) error
@@ -58,6 +63,8 @@ func (k kernel) Routes(t platform.ObjectType, i int32, fn func(*platform.Route) 
 }
 func (k kernel) LookupRoute(r *platform.Route) (platform.Route, bool) { return k.p.LookupRoute(r) }
 func (k kernel) Rules(t platform.ObjectType) []*platform.Rule         { return k.p.Rules(t) }
+func (k kernel) SysctlGet(path string) (string, error)                { return k.p.SysctlGet(path) }
+func (k kernel) SysctlSet(path, value string) error                   { return k.p.SysctlSet(path, value) }
 func (k kernel) AddrReplace(a *platform.Address) error                { return k.p.AddrReplace(a) }
 func (k kernel) AddrDelete(a *platform.Address) error                 { return k.p.AddrDelete(a) }
 func (k kernel) RouteAppend(r *platform.Route) error                  { return k.p.RouteAppend(r) }

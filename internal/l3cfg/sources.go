@@ -109,6 +109,7 @@ func FromNDisc(d *ndisc.Data, tempAddrs bool) *Config {
 		c.IPv6.Searches = append(c.IPv6.Searches, s.Domain)
 	}
 	c.IP6MTU = d.MTU
+	c.NDiscReachableTime, c.NDiscRetransTimer = d.ReachableTime, d.RetransTimer
 	return c
 }
 

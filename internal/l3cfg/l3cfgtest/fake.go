@@ -39,6 +39,9 @@ type Fake struct {
 	// MaxDetails caps the changes kept per link and burst (the real
 	// platform keeps platform.MaxDetails).
 	MaxDetails int
+	// Sysctls holds the settings under /proc/sys/ by path ("net/ipv6/
+	// conf/eth0/use_tempaddr"); unknown paths read as "0".
+	Sysctls map[string]string
 	// IPv6DAD makes new IPv6 addresses without nodad tentative until
 	// FinishDAD; the kernel then refuses routes with them as preferred
 	// source (EINVAL), as the real one does.
@@ -53,7 +56,7 @@ type watch struct {
 // New returns an empty fake platform on l.
 func New(l *loop.Loop) *Fake {
 	return &Fake{loop: l, links: map[int32]*platform.Link{}, addrs: map[int32][]*platform.Address{},
-		pending: map[int32]*platform.Delta{}, MaxDetails: platform.MaxDetails}
+		pending: map[int32]*platform.Delta{}, MaxDetails: platform.MaxDetails, Sysctls: map[string]string{}}
 }
 
 // AddLink adds an Ethernet-like link (up, with carrier) with the given
@@ -169,6 +172,21 @@ func (f *Fake) op(text string) error {
 func (f *Fake) failed(err error) error {
 	f.Ops[len(f.Ops)-1] += " -> " + err.Error()
 	return err
+}
+
+func (f *Fake) SysctlGet(path string) (string, error) {
+	if v, ok := f.Sysctls[path]; ok {
+		return v, nil
+	}
+	return "0", nil
+}
+
+func (f *Fake) SysctlSet(path, value string) error {
+	if err := f.op("sysctl " + path + " = " + value); err != nil {
+		return err
+	}
+	f.Sysctls[path] = value
+	return nil
 }
 
 // AddrReplace adds or updates an address, as RTM_NEWADDR with
