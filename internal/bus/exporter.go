@@ -67,6 +67,10 @@ type Options struct {
 	// type, a reply that does not match the method's signature) panic
 	// instead of being logged. Tests set it.
 	Strict bool
+	// Sink, when set, receives every signal instead of the connection, on
+	// the loop (tests of the layers above the exporter use it to see what
+	// clients would see, under testing/synctest).
+	Sink func(path dbus.ObjectPath, name string, args ...any)
 }
 
 // Exporter puts objects on one bus connection.
@@ -111,6 +115,7 @@ func New(l *loop.Loop, opts Options) *Exporter {
 		loop:     l,
 		log:      log,
 		strict:   opts.Strict,
+		sink:     opts.Sink,
 		objects:  map[dbus.ObjectPath]*Object{},
 		counters: map[dbus.ObjectPath]uint64{},
 	}

@@ -656,3 +656,60 @@ func TestChangesGoOutBeforeTheReply(t *testing.T) {
 		}
 	}
 }
+
+// Properties computed on demand: the refresh function runs when they may
+// be emitted (at once after a quiet period, then at most once per
+// interval, once more after the last invalidation), never for nothing.
+func TestRefreshOnDemand(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		h := newHarness(t)
+		var o *Object
+		calls := 0
+		val := 0
+		h.do(func() {
+			o = h.e.NewObject(ip4Class())
+			o.SetRefresh(ifIP4, func() {
+				calls++
+				o.Set(ifIP4, "Gateway", fmt.Sprintf("g%d", val))
+			})
+			o.Invalidate(ifIP4)
+			_ = o.Export()
+		})
+		n := func() (c int) { h.do(func() { c = calls }); return }
+		if calls := n(); calls != 1 {
+			t.Fatalf("export computed the values %d times, want 1", calls)
+		}
+		if sigs := h.take(); len(sigs) != 1 || !strings.Contains(fmt.Sprint(sigs[0].args[1]), "g0") {
+			t.Fatalf("export: %v", sigs)
+		}
+		time.Sleep(time.Second)
+		// A quiet period: computed and sent at once.
+		h.do(func() { val = 1; o.Invalidate(ifIP4) })
+		if calls := n(); calls != 2 || len(changes(h.take())) != 1 {
+			t.Fatalf("after a quiet period: %d computations", calls)
+		}
+		// 100 invalidations within the interval: one computation at its
+		// end, with the last state.
+		for i := range 100 {
+			h.do(func() { val = 2 + i; o.Invalidate(ifIP4) })
+			time.Sleep(time.Millisecond)
+		}
+		if calls := n(); calls != 2 {
+			t.Fatalf("computed %d times during the interval", calls)
+		}
+		time.Sleep(time.Second)
+		synctest.Wait()
+		h.do(func() {})
+		got := changes(h.take())
+		if calls := n(); calls != 3 || len(got) != 1 || !strings.Contains(got[0], "Gateway=g101") {
+			t.Fatalf("end of interval: %d computations, %q", calls, got)
+		}
+		// Nothing invalidated: nothing computed.
+		time.Sleep(time.Second)
+		synctest.Wait()
+		if calls := n(); calls != 3 {
+			t.Errorf("computed without invalidation: %d", calls)
+		}
+		h.do(func() { o.Unexport() })
+	})
+}

@@ -49,10 +49,14 @@ func (e *Exporter) flushNow() {
 func (o *Object) flush(now time.Time) {
 	for k := range o.ifaces {
 		oi := &o.ifaces[k]
-		if oi.nDirty == 0 {
+		if oi.nDirty == 0 && !oi.stale {
 			continue
 		}
 		release := oi.releaseLimited(o, now)
+		if oi.stale && (release || oi.def.RateLimit == nil) {
+			oi.stale = false
+			oi.refresh()
+		}
 		var changed map[string]dbus.Variant
 		old := *oi.snap.Load()
 		for i, p := range oi.def.info.Properties {
@@ -88,7 +92,7 @@ func (oi *objIface) releaseLimited(o *Object, now time.Time) bool {
 	if oi.def.RateLimit == nil {
 		return false
 	}
-	pending := false
+	pending := oi.stale
 	for i := range oi.dirty {
 		if oi.dirty[i] && oi.def.limited[i] {
 			pending = true

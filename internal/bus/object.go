@@ -38,6 +38,10 @@ type objIface struct {
 	// timer is armed while limited changes wait for it.
 	until time.Time
 	timer *loop.Timer
+	// refresh computes the rate-limited properties on demand; stale says
+	// they are out of date (Invalidate).
+	refresh func()
+	stale   bool
 }
 
 // NewObject creates an object of class c with every property at its zero
@@ -125,6 +129,40 @@ func (o *Object) Set(iface, prop string, v any) {
 	o.e.markDirty(o)
 }
 
+// SetRefresh registers fn to compute the rate-limited properties of iface
+// (calling Set) when they may be emitted, instead of at every change: the
+// owner says they are out of date with Invalidate, and the exporter calls
+// fn at once after a quiet period, else when the rate limit's interval
+// ends. So a property that is costly to compute (a route list read from
+// thousands of routes) is computed at most once per interval, and always
+// once more after the last change. Interfaces without a RateLimit refresh
+// on the next flush.
+func (o *Object) SetRefresh(iface string, fn func()) {
+	oi := o.iface(iface)
+	if oi == nil {
+		o.e.bug("%s %s: SetRefresh on %s: no such interface on the class", o.class.Name, o.path, iface)
+		return
+	}
+	oi.refresh = fn
+}
+
+// Invalidate says that the properties SetRefresh computes for iface are
+// out of date.
+func (o *Object) Invalidate(iface string) {
+	oi := o.iface(iface)
+	if oi == nil || oi.refresh == nil {
+		o.e.bug("%s %s: Invalidate %s without a refresh function", o.class.Name, o.path, iface)
+		return
+	}
+	if oi.stale {
+		return
+	}
+	oi.stale = true
+	if o.exported {
+		o.e.markDirty(o)
+	}
+}
+
 // Get returns the current value of a property (which may not be emitted
 // yet). Only call it on the loop.
 func (o *Object) Get(iface, prop string) any {
@@ -197,6 +235,10 @@ func (o *Object) Export() error {
 	all := make(map[string]map[string]dbus.Variant, len(o.ifaces))
 	for k := range o.ifaces {
 		oi := &o.ifaces[k]
+		if oi.stale {
+			oi.stale = false
+			oi.refresh()
+		}
 		m := make(map[string]dbus.Variant, len(oi.vals))
 		for i, p := range oi.def.info.Properties {
 			m[p.Name] = dbus.MakeVariant(oi.vals[i])
@@ -238,6 +280,7 @@ func (o *Object) Unexport() {
 		}
 		clear(oi.dirty)
 		oi.nDirty = 0
+		oi.stale = false
 	}
 	path := o.path
 	e.mu.Lock()

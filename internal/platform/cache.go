@@ -45,9 +45,15 @@ type cache struct {
 	links map[int32]*Link
 	names map[string]int32
 	addrs map[int32]map[addrKey]*Address
-	r4    *routeStore[r4rec, *r4rec]
-	r6    *routeStore[r6rec, *r6rec]
-	rules map[ruleKey]*Rule
+	// addrOrder places each cached address in its link's list
+	// (Platform.Addresses); addrOrderLow and addrOrderHigh are the ends:
+	// new addresses take the place below the lowest, addresses seen in a
+	// dump the place above the highest.
+	addrOrder                   map[*Address]int64
+	addrOrderLow, addrOrderHigh int64
+	r4                          *routeStore[r4rec, *r4rec]
+	r6                          *routeStore[r6rec, *r6rec]
+	rules                       map[ruleKey]*Rule
 	// multipath4 counts IPv4 routes with several hops; their fate when a
 	// hop's link goes away is left to a dump.
 	multipath4 int
@@ -62,13 +68,14 @@ type cache struct {
 
 func newCache(h *Platform) *cache {
 	return &cache{
-		hooks: h,
-		links: map[int32]*Link{},
-		names: map[string]int32{},
-		addrs: map[int32]map[addrKey]*Address{},
-		r4:    newRouteStore[r4rec, *r4rec](),
-		r6:    newRouteStore[r6rec, *r6rec](),
-		rules: map[ruleKey]*Rule{},
+		hooks:     h,
+		links:     map[int32]*Link{},
+		names:     map[string]int32{},
+		addrs:     map[int32]map[addrKey]*Address{},
+		addrOrder: map[*Address]int64{},
+		r4:        newRouteStore[r4rec, *r4rec](),
+		r6:        newRouteStore[r6rec, *r6rec](),
+		rules:     map[ruleKey]*Rule{},
 	}
 }
 
@@ -109,6 +116,7 @@ func (c *cache) removeLink(index int32) {
 	c.linkGone(index, true)
 	for k, a := range c.addrs[index] {
 		delete(c.addrs[index], k)
+		delete(c.addrOrder, a)
 		c.hooks.emit(&Change{Op: Removed, Type: a.Type(), Index: index, Address: a})
 		if a.Is4() {
 			c.prefSrcGone4(a)
@@ -199,7 +207,11 @@ func (c *cache) hasSibling6(slot uint32, p *r6rec) bool {
 
 // ---- addresses ----
 
-func (c *cache) setAddr(a *Address) {
+// setAddr stores a (a new snapshot the cache now owns). As in
+// NetworkManager's cache, an address the kernel announces goes first in
+// its link's list (the kernel prefers the newest address of a scope) and
+// a dump puts the addresses it shows last, in the kernel's order.
+func (c *cache) setAddr(a *Address, dump bool) {
 	k := a.key()
 	if c.pendingAddrs != nil {
 		delete(c.pendingAddrs, k)
@@ -213,9 +225,25 @@ func (c *cache) setAddr(a *Address) {
 		c.addrs[a.Index] = m
 	}
 	old := m[k]
+	var order int64
+	switch {
+	case dump:
+		c.addrOrderHigh++
+		order = c.addrOrderHigh
+	case old != nil:
+		order = c.addrOrder[old]
+	default:
+		c.addrOrderLow--
+		order = c.addrOrderLow
+	}
 	if old != nil && old.Equal(a) {
+		c.addrOrder[old] = order
 		return
 	}
+	if old != nil {
+		delete(c.addrOrder, old)
+	}
+	c.addrOrder[a] = order
 	m[k] = a
 	op := Added
 	if old != nil {
@@ -232,6 +260,7 @@ func (c *cache) removeAddr(a *Address) {
 		return
 	}
 	delete(m, k)
+	delete(c.addrOrder, old)
 	if len(m) == 0 {
 		delete(c.addrs, a.Index)
 	}
@@ -347,6 +376,7 @@ func (c *cache) setRoute4(r *Route, replace, dump bool) {
 	if found {
 		if dump {
 			*c.r4.at(slot).state() |= stMark
+			c.r4.moveToTail(slot)
 		}
 		return
 	}
@@ -385,6 +415,7 @@ func (c *cache) setRoute6(r *Route, replace, dump bool) {
 		p := c.r6.at(slot)
 		if dump {
 			*p.state() |= stMark
+			c.r6.moveToTail(slot)
 		}
 		if p.sameValue(&rec, c.r6.extra(p), ex) {
 			return

@@ -299,7 +299,8 @@ func TestOpsAddresses(t *testing.T) {
 		if !must(t, x.p.AddrAdd(c)) {
 			return
 		}
-		if got := x.p.Addresses(TypeIP4Address, eth1); len(got) != 2 || got[1].Flags&unix.IFA_F_NOPREFIXROUTE == 0 {
+		// The newest address comes first, as in NetworkManager's cache.
+		if got := x.p.Addresses(TypeIP4Address, eth1); len(got) != 2 || got[0].Flags&unix.IFA_F_NOPREFIXROUTE == 0 {
 			t.Errorf("noprefixroute not shown: %v", got)
 		}
 		six := &Address{Index: eth1, Address: netip.MustParseAddr("2001:db8::1"), PrefixLen: 64,

@@ -230,7 +230,7 @@ func (p *Platform) applyBatch(b *batch) {
 		case evAddr:
 			a := new(Address)
 			*a = b.addrs[e.i]
-			p.c.setAddr(a)
+			p.c.setAddr(a, e.dump)
 		case evAddrDel:
 			p.c.removeAddr(&b.addrs[e.i])
 		case evRoute:
@@ -439,7 +439,10 @@ func (p *Platform) Links() []*Link {
 }
 
 // Addresses returns the addresses of one type (TypeIP4Address or
-// TypeIP6Address) on a link, or on all links when index is 0.
+// TypeIP6Address) on a link, or on all links when index is 0, by link and
+// then in NetworkManager's order: the addresses found by the last dump in
+// the kernel's order, after them those announced since, newest first.
+// IP4Config/IP6Config show them in this order.
 func (p *Platform) Addresses(t ObjectType, index int32) []*Address {
 	var out []*Address
 	add := func(m map[addrKey]*Address) {
@@ -460,15 +463,57 @@ func (p *Platform) Addresses(t ObjectType, index int32) []*Address {
 		if out[i].Index != out[j].Index {
 			return out[i].Index < out[j].Index
 		}
-		return out[i].Address.Less(out[j].Address)
+		return p.c.addrOrder[out[i]] < p.c.addrOrder[out[j]]
 	})
 	return out
 }
 
+// LookupAddress returns the cached address with a's identity (link and
+// address; for IPv4 also prefix length and peer network, the peer being
+// the address itself when a has none).
+func (p *Platform) LookupAddress(a *Address) (*Address, bool) {
+	k := *a
+	if k.Is4() && !k.Peer.IsValid() {
+		k.Peer = k.Address
+	}
+	x, ok := p.c.addrs[a.Index][k.key()]
+	return x, ok
+}
+
+// LookupRoute returns the cached route with r's identity (Route.SameID).
+// r must be complete as the kernel reports routes: type, table and
+// protocol set, the destination masked (see prepRoute), IPv4 scope as the
+// kernel gives it.
+func (p *Platform) LookupRoute(r *Route) (Route, bool) {
+	if !r.Dst.IsValid() {
+		return Route{}, false
+	}
+	if r.Is4() {
+		rec, ex := toRec4(r)
+		slot, ok := p.c.r4.find(rec, ex)
+		if !ok {
+			return Route{}, false
+		}
+		x := p.c.r4.at(slot)
+		out := fromRec4(x, p.c.r4.extra(x))
+		out.Nexthops = append([]Nexthop(nil), out.Nexthops...)
+		return out, true
+	}
+	rec, ex := toRec6(r)
+	slot, ok := p.c.r6.find(rec, ex)
+	if !ok {
+		return Route{}, false
+	}
+	x := p.c.r6.at(slot)
+	return fromRec6(x, p.c.r6.extra(x)), true
+}
+
 // Routes calls fn for each route of one type (TypeIP4Route or
 // TypeIP6Route) on a link, or all routes when all is true, until fn
-// returns false. The route passed is reused for the next call: copy it
-// (*r) to keep it.
+// returns false. A link's routes come in NetworkManager's order: those of
+// the last dump in the kernel's order, then those added since, oldest
+// first. The route passed is reused for the next call: copy it (*r) to
+// keep it.
 func (p *Platform) Routes(t ObjectType, index int32, all bool, fn func(*Route) bool) {
 	if t == TypeIP4Route {
 		p.c.routes4(index, all, fn)

@@ -70,9 +70,12 @@ const (
 	stMark // seen during the current resync
 )
 
+// ifChain lists an interface's routes, oldest first, as NetworkManager's
+// cache does (new routes go to the end; a dump moves the routes it shows
+// to the end in the kernel's order).
 type ifChain struct {
-	head uint32 // slot+1
-	n    int32
+	head, tail uint32 // slot+1
+	n          int32
 }
 
 type routeStore[R any, P record[R]] struct {
@@ -264,13 +267,25 @@ func (s *routeStore[R, P]) indexAdd(slot uint32, p P) {
 
 func (s *routeStore[R, P]) link(slot uint32, h *recHdr) {
 	c := s.byIf[h.index]
-	h.prev, h.next = 0, c.head
-	if c.head != 0 {
-		s.at(c.head - 1).hdr().prev = slot + 1
+	h.prev, h.next = c.tail, 0
+	if c.tail != 0 {
+		s.at(c.tail - 1).hdr().next = slot + 1
+	} else {
+		c.head = slot + 1
 	}
-	c.head = slot + 1
+	c.tail = slot + 1
 	c.n++
 	s.byIf[h.index] = c
+}
+
+// moveToTail moves a record to the end of its interface's chain.
+func (s *routeStore[R, P]) moveToTail(slot uint32) {
+	h := s.at(slot).hdr()
+	if s.byIf[h.index].tail == slot+1 {
+		return
+	}
+	s.unlink(slot, h)
+	s.link(slot, h)
 }
 
 func (s *routeStore[R, P]) unlink(slot uint32, h *recHdr) {
@@ -282,6 +297,8 @@ func (s *routeStore[R, P]) unlink(slot uint32, h *recHdr) {
 	}
 	if h.next != 0 {
 		s.at(h.next - 1).hdr().prev = h.prev
+	} else {
+		c.tail = h.prev
 	}
 	c.n--
 	if c.n == 0 {
@@ -363,22 +380,23 @@ func (s *routeStore[R, P]) maybeShrink() {
 	}
 	old := s.chunks
 	oldExtras := s.extras
-	*s = routeStore[R, P]{byIf: make(map[int32]ifChain, len(s.byIf))}
+	oldByIf := s.byIf
+	*s = routeStore[R, P]{byIf: make(map[int32]ifChain, len(oldByIf))}
 	s.rehash(s.live)
-	for ci := range old {
-		for j := range old[ci] {
-			p := P(&old[ci][j])
+	// Chain by chain, so that each interface keeps its order.
+	for _, c := range oldByIf {
+		for v := c.head; v != 0; {
+			p := P(&old[(v-1)/chunkSize][(v-1)%chunkSize])
 			h := p.hdr()
+			next := h.next
 			st := *p.state()
-			if st&stUsed == 0 {
-				continue
-			}
 			var ex *routeExtra
 			if h.extra != 0 {
 				ex = &oldExtras[h.extra-1]
 			}
 			slot := s.insert(*p, ex)
 			*s.at(slot).state() = st
+			v = next
 		}
 	}
 }
