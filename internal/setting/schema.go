@@ -80,16 +80,6 @@ type Property struct {
 	info *Info
 }
 
-// Nmcli is the nmcli face of a property.
-type Nmcli struct {
-	// Order is the position in `nmcli connection show ID` within the
-	// setting (1-based), as nmcli 1.42 lists them.
-	Order int
-	// Alias is the short name `nmcli connection add` accepts
-	// ("con-name", "ifname", "ip4", ...).
-	Alias string
-}
-
 // KeyfileHint tells the keyfile plugin how a property deviates from the
 // generic rules for its kind.
 type KeyfileHint struct {

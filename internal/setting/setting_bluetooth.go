@@ -5,6 +5,6 @@ var settingBluetooth = &Info{
 	Priority: prioHWNonBase,
 	Props: []*Property{
 		{Name: "bdaddr", Kind: KindMAC, DBus: "ay", Direct: true, Nmcli: &Nmcli{Order: 1, Alias: "addr"}},
-		{Name: "type", Kind: KindString, DBus: "s", Direct: true, Nmcli: &Nmcli{Order: 2, Alias: "bt-type"}},
+		{Name: "type", Kind: KindString, DBus: "s", Direct: true, Nmcli: &Nmcli{Order: 2, Alias: "bt-type", Type: stringType{allowed: []string{"dun", "panu", "nap"}}}},
 	},
 }

@@ -4,9 +4,9 @@ var settingHostname = &Info{
 	Name:     "hostname",
 	Priority: prioIP,
 	Props: []*Property{
-		{Name: "from-dhcp", Kind: KindInt32, DBus: "i", Default: int32(-1), Values: ternaryValues, Direct: true, Nmcli: &Nmcli{Order: 2}},
-		{Name: "from-dns-lookup", Kind: KindInt32, DBus: "i", Default: int32(-1), Values: ternaryValues, Direct: true, Nmcli: &Nmcli{Order: 3}},
-		{Name: "only-from-default", Kind: KindInt32, DBus: "i", Default: int32(-1), Values: ternaryValues, Direct: true, Nmcli: &Nmcli{Order: 4}},
+		{Name: "from-dhcp", Kind: KindInt32, DBus: "i", Default: int32(-1), Values: ternaryValues, Direct: true, Nmcli: &Nmcli{Order: 2, Type: ternaryType{}}},
+		{Name: "from-dns-lookup", Kind: KindInt32, DBus: "i", Default: int32(-1), Values: ternaryValues, Direct: true, Nmcli: &Nmcli{Order: 3, Type: ternaryType{}}},
+		{Name: "only-from-default", Kind: KindInt32, DBus: "i", Default: int32(-1), Values: ternaryValues, Direct: true, Nmcli: &Nmcli{Order: 4, Type: ternaryType{}}},
 		{Name: "priority", Kind: KindInt32, DBus: "i", Direct: true, Nmcli: &Nmcli{Order: 1}},
 	},
 }

@@ -4,7 +4,7 @@ var settingLoopback = &Info{
 	Name:     "loopback",
 	Priority: prioHWBase,
 	Props: []*Property{
-		{Name: "mtu", Kind: KindUint32, DBus: "u", Direct: true, Nmcli: &Nmcli{Order: 1, Alias: "mtu"}},
+		{Name: "mtu", Kind: KindUint32, DBus: "u", Direct: true, Nmcli: &Nmcli{Order: 1, Alias: "mtu", Type: mtuType{showAuto: true}}},
 	},
 	Verify: verifyLoopback,
 }

@@ -5,8 +5,8 @@ var settingOlpcMesh = &Info{
 	Alias:    "olpc-mesh",
 	Priority: prioHWBase,
 	Props: []*Property{
-		{Name: "channel", Kind: KindUint32, DBus: "u", Direct: true, Nmcli: &Nmcli{Order: 2, Alias: "channel"}},
+		{Name: "channel", Kind: KindUint32, DBus: "u", Direct: true, Nmcli: &Nmcli{Order: 2, Alias: "channel", Type: olpcChannelType{}}},
 		{Name: "dhcp-anycast-address", Kind: KindMAC, DBus: "ay", Direct: true, Nmcli: &Nmcli{Order: 3, Alias: "dhcp-anycast"}},
-		{Name: "ssid", Kind: KindBytes, DBus: "ay", Direct: true, Nmcli: &Nmcli{Order: 1, Alias: "ssid"}},
+		{Name: "ssid", Kind: KindBytes, DBus: "ay", Direct: true, Nmcli: &Nmcli{Order: 1, Alias: "ssid", Inf: InfRequired, Type: ssidType{olpc: true}}},
 	},
 }

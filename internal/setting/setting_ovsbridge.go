@@ -4,8 +4,8 @@ var settingOvsBridge = &Info{
 	Name:     "ovs-bridge",
 	Priority: prioHWBase,
 	Props: []*Property{
-		{Name: "datapath-type", Kind: KindString, DBus: "s", Direct: true, Nmcli: &Nmcli{Order: 5}},
-		{Name: "fail-mode", Kind: KindString, DBus: "s", Direct: true, Nmcli: &Nmcli{Order: 1}},
+		{Name: "datapath-type", Kind: KindString, DBus: "s", Direct: true, Nmcli: &Nmcli{Order: 5, Type: stringType{allowed: []string{"system", "netdev"}}}},
+		{Name: "fail-mode", Kind: KindString, DBus: "s", Direct: true, Nmcli: &Nmcli{Order: 1, Type: stringType{allowed: []string{"secure", "standalone"}}}},
 		{Name: "mcast-snooping-enable", Kind: KindBool, DBus: "b", Direct: true, Nmcli: &Nmcli{Order: 2}},
 		{Name: "rstp-enable", Kind: KindBool, DBus: "b", Direct: true, Nmcli: &Nmcli{Order: 3}},
 		{Name: "stp-enable", Kind: KindBool, DBus: "b", Direct: true, Nmcli: &Nmcli{Order: 4}},

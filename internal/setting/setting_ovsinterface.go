@@ -5,6 +5,6 @@ var settingOvsInterface = &Info{
 	Priority: prioHWBase,
 	Props: []*Property{
 		{Name: "ofport-request", Kind: KindUint32, DBus: "u", Range: rng(0, 65279), Direct: true, Nmcli: &Nmcli{Order: 2}},
-		{Name: "type", Kind: KindString, DBus: "s", Direct: true, Nmcli: &Nmcli{Order: 1}},
+		{Name: "type", Kind: KindString, DBus: "s", Direct: true, Nmcli: &Nmcli{Order: 1, Type: stringType{allowed: []string{"internal", "system", "patch", "dpdk"}}}},
 	},
 }

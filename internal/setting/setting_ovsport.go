@@ -5,11 +5,11 @@ var settingOvsPort = &Info{
 	Priority: prioHWBase,
 	Props: []*Property{
 		{Name: "bond-downdelay", Kind: KindUint32, DBus: "u", Direct: true, Nmcli: &Nmcli{Order: 7}},
-		{Name: "bond-mode", Kind: KindString, DBus: "s", Direct: true, Nmcli: &Nmcli{Order: 5}},
+		{Name: "bond-mode", Kind: KindString, DBus: "s", Direct: true, Nmcli: &Nmcli{Order: 5, Type: stringType{allowed: []string{"active-backup", "balance-slb", "balance-tcp"}}}},
 		{Name: "bond-updelay", Kind: KindUint32, DBus: "u", Direct: true, Nmcli: &Nmcli{Order: 6}},
-		{Name: "lacp", Kind: KindString, DBus: "s", Direct: true, Nmcli: &Nmcli{Order: 4}},
+		{Name: "lacp", Kind: KindString, DBus: "s", Direct: true, Nmcli: &Nmcli{Order: 4, Type: stringType{allowed: []string{"active", "off", "passive"}}}},
 		{Name: "tag", Kind: KindUint32, DBus: "u", Range: rng(0, 4095), Direct: true, Nmcli: &Nmcli{Order: 3}},
 		{Name: "trunks", Kind: KindOvsTrunks, DBus: "aa{sv}", Nmcli: &Nmcli{Order: 2}},
-		{Name: "vlan-mode", Kind: KindString, DBus: "s", Direct: true, Nmcli: &Nmcli{Order: 1}},
+		{Name: "vlan-mode", Kind: KindString, DBus: "s", Direct: true, Nmcli: &Nmcli{Order: 1, Type: stringType{allowed: []string{"access", "native-tagged", "native-untagged", "trunk", "dot1q-tunnel"}}}},
 	},
 }

@@ -4,7 +4,7 @@ var settingVeth = &Info{
 	Name:     "veth",
 	Priority: prioHWBase,
 	Props: []*Property{
-		{Name: "peer", Kind: KindString, DBus: "s", Direct: true, Nmcli: &Nmcli{Order: 1, Alias: "peer"}},
+		{Name: "peer", Kind: KindString, DBus: "s", Direct: true, Nmcli: &Nmcli{Order: 1, Alias: "peer", Inf: InfRequired}},
 	},
 	Verify: verifyVeth,
 }

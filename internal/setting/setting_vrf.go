@@ -4,6 +4,6 @@ var settingVrf = &Info{
 	Name:     "vrf",
 	Priority: prioHWBase,
 	Props: []*Property{
-		{Name: "table", Kind: KindUint32, DBus: "u", Direct: true, Nmcli: &Nmcli{Order: 1, Alias: "table"}},
+		{Name: "table", Kind: KindUint32, DBus: "u", Direct: true, Nmcli: &Nmcli{Order: 1, Alias: "table", Inf: InfRequired}},
 	},
 }

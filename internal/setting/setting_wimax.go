@@ -4,7 +4,7 @@ var settingWimax = &Info{
 	Name:     "wimax",
 	Priority: prioHWBase,
 	Props: []*Property{
-		{Name: "mac-address", Kind: KindMAC, DBus: "ay", Direct: true, Deprecated: true, Nmcli: &Nmcli{Order: 1, Alias: "mac"}},
-		{Name: "network-name", Kind: KindString, DBus: "s", Direct: true, Deprecated: true, Nmcli: &Nmcli{Order: 2, Alias: "nsp"}},
+		{Name: "mac-address", Kind: KindMAC, DBus: "ay", Direct: true, Deprecated: true, Nmcli: &Nmcli{Order: 1, Alias: "mac", Type: stringType{}}},
+		{Name: "network-name", Kind: KindString, DBus: "s", Direct: true, Deprecated: true, Nmcli: &Nmcli{Order: 2, Alias: "nsp", Inf: InfRequired, Type: macType{}}},
 	},
 }
