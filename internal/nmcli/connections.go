@@ -10,6 +10,7 @@ import (
 
 	"github.com/gonm/gonm/internal/client"
 	"github.com/gonm/gonm/internal/nmcli/format"
+	"github.com/gonm/gonm/internal/setting"
 )
 
 func cmdConnection(a *App, _ *command, argv []string) {
@@ -45,17 +46,6 @@ func doConnectionNeedsSchema(what string) func(a *App, c *command, argv []string
 		a.setError(ExitUnknown, errNotSupportedYet(what))
 	}
 }
-
-// settingNames are NetworkManager 1.42's setting names in its order; "-f"
-// of "connection show ID" accepts them. (The settings schema will own
-// this list.)
-var settingNames = []string{"6lowpan", "802-1x", "adsl", "bluetooth", "bond", "bond-port", "bridge",
-	"bridge-port", "cdma", "connection", "dcb", "dummy", "ethtool", "generic", "gsm", "hostname",
-	"infiniband", "ipv4", "ipv6", "ip-tunnel", "loopback", "macsec", "macvlan", "match",
-	"802-11-olpc-mesh", "ovs-bridge", "ovs-dpdk", "ovs-other-config", "ovs-external-ids",
-	"ovs-interface", "ovs-patch", "ovs-port", "pppoe", "ppp", "proxy", "serial", "sriov", "tc", "team",
-	"team-port", "tun", "user", "veth", "vlan", "vpn", "vrf", "vxlan", "wifi-p2p", "wimax",
-	"802-3-ethernet", "wireguard", "802-11-wireless", "802-11-wireless-security", "wpan"}
 
 // settingAliases are the short names nmcli shows for a few connection
 // types in pretty mode.
@@ -827,7 +817,7 @@ func splitConShowFields(input *string) (profile, active *string, errText string)
 		isAll := !hasDot && strings.EqualFold(name, "all")
 		isCommon := !hasDot && strings.EqualFold(name, "common")
 		found := false
-		for _, s := range settingNames {
+		for _, s := range setting.NmcliSettingOrder {
 			if isAll || isCommon || strings.EqualFold(name, s) {
 				p = append(p, f)
 				found = true
@@ -853,7 +843,7 @@ func splitConShowFields(input *string) (profile, active *string, errText string)
 		case strings.EqualFold(f, "active"):
 			groupActive = true
 		default:
-			sorted := append([]string(nil), settingNames...)
+			sorted := append([]string(nil), setting.NmcliSettingOrder...)
 			sort.Strings(sorted)
 			return nil, nil, "invalid field '" + f + "'; allowed fields: " + strings.Join(sorted, ",") +
 				" and " + format.Names(activeDetailGroups, "") + ", or profile,active"
@@ -963,11 +953,22 @@ func (a *App) showConnectionDetails(argv []string, activeOnly bool) {
 				a.print("\n")
 			}
 			newLine = true
-			if (withoutFields || profileFields != nil) && (explicit == nil || explicit.Connection() != nil) {
-				// The profile's setting sections need the settings schema.
-				a.setError(ExitUnknown, errNotSupportedYet("connection show ID")+
-					" Select active connection sections with -f (GENERAL,IP4,DHCP4,IP6,DHCP6,VPN) or -f active.")
-				return
+			if withoutFields || profileFields != nil {
+				var cn *client.Connection
+				if explicit != nil {
+					cn = explicit.Connection()
+				} else {
+					cn = groups[i]
+				}
+				if cn != nil {
+					c := profileOf(cn)
+					if a.showSecrets {
+						a.fetchSecrets(cn, c)
+					}
+					if !a.profileDetails(c, profileFields) {
+						return
+					}
+				}
 			}
 			if withoutFields || activeFields != nil {
 				for k, ac := range acs {

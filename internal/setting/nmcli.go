@@ -324,3 +324,23 @@ func ParseTernary(s string, withIgnore bool) (int32, error) {
 	}
 	return 0, errors.New("'" + s + "' is not valid; use [true, yes, on], [false, no, off] or [unknown]")
 }
+
+// NmcliSettingOrder is nmcli's order of settings (its table of setting
+// types): "-f" of "connection show ID" offers them in this order, and the
+// editor lists them so.
+var NmcliSettingOrder = []string{"6lowpan", "802-1x", "adsl", "bluetooth", "bond", "bond-port", "bridge",
+	"bridge-port", "cdma", "connection", "dcb", "dummy", "ethtool", "generic", "gsm", "hostname",
+	"infiniband", "ipv4", "ipv6", "ip-tunnel", "loopback", "macsec", "macvlan", "match",
+	"802-11-olpc-mesh", "ovs-bridge", "ovs-dpdk", "ovs-other-config", "ovs-external-ids",
+	"ovs-interface", "ovs-patch", "ovs-port", "pppoe", "ppp", "proxy", "serial", "sriov", "tc", "team",
+	"team-port", "tun", "user", "veth", "vlan", "vpn", "vrf", "vxlan", "wifi-p2p", "wimax",
+	"802-3-ethernet", "wireguard", "802-11-wireless", "802-11-wireless-security", "wpan"}
+
+// NmcliShowOrder is the order in which "connection show ID" prints the
+// settings of a profile; settings not listed are never shown.
+var NmcliShowOrder = []string{"connection", "match", "802-3-ethernet", "veth", "802-1x",
+	"802-11-wireless", "802-11-wireless-security", "ipv4", "ipv6", "serial", "wifi-p2p", "ppp", "pppoe",
+	"adsl", "gsm", "cdma", "bluetooth", "802-11-olpc-mesh", "vpn", "infiniband", "bond", "bond-port",
+	"vlan", "bridge", "bridge-port", "team", "team-port", "ovs-bridge", "ovs-interface", "ovs-patch",
+	"ovs-port", "dcb", "tun", "ip-tunnel", "macsec", "macvlan", "vxlan", "vrf", "wpan", "6lowpan",
+	"wireguard", "proxy", "tc", "sriov", "ethtool", "ovs-dpdk", "hostname"}
