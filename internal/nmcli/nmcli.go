@@ -24,6 +24,7 @@ import (
 	"github.com/gonm/gonm/internal/client"
 	"github.com/gonm/gonm/internal/loop"
 	"github.com/gonm/gonm/internal/nmcli/format"
+	"github.com/gonm/gonm/internal/setting"
 	"github.com/gonm/gonm/internal/version"
 )
 
@@ -109,6 +110,8 @@ type App struct {
 	passwords       map[string]string
 	stdin           *bufio.Reader
 	wifiListPrinted bool
+	// offlineConns holds the profile --offline commands work on.
+	offlineConns []*setting.Connection
 }
 
 // Main runs nmcli in this process and returns its exit status.

@@ -2,6 +2,7 @@ package setting
 
 import (
 	"errors"
+	"sort"
 	"strings"
 )
 
@@ -188,13 +189,49 @@ func NmcliReadOnly(p *Property) bool {
 	return ok
 }
 
-// NmcliValues lists the values the property accepts (completion, the
-// editor's "describe"), or nil when it takes free text.
+// NmcliValues lists the values the property accepts (the editor's
+// "describe"), or nil when it takes free text.
 func NmcliValues(p *Property) []string {
 	if v, ok := p.nmcliType().(valuer); ok {
 		return v.values()
 	}
 	return nil
+}
+
+// NmcliComplete lists the values nmcli completes for the property from
+// text (those starting with it). Properties whose candidates come from
+// the running system (devices, profiles, files) are nmcli's to complete.
+func NmcliComplete(p *Property, text string) []string {
+	var all []string
+	switch t := p.nmcliType().(type) {
+	case boolType:
+		all = []string{"true", "false", "on", "off", "1", "0", "yes", "no"}
+		if text == "" {
+			all = all[6:]
+		}
+	case ternaryType:
+		all = []string{"on", "off", "1", "0", "-1", "yes", "no", "unknown", "true", "false", "default"}
+		if text == "" {
+			all = all[8:]
+		}
+	case ethtoolType:
+		if p.Kind != KindBool || strings.HasPrefix(p.Name, "pause-") {
+			return nil
+		}
+		all = []string{"true", "false", "1", "0", "yes", "no", "default", "on", "off", "ignore"}
+		if text == "" {
+			all = all[7:]
+		}
+	case valuer:
+		all = t.values()
+	}
+	var out []string
+	for _, v := range all {
+		if strings.HasPrefix(v, text) {
+			out = append(out, v)
+		}
+	}
+	return out
 }
 
 // NmcliProps lists the properties nmcli shows for a setting, in its
@@ -326,15 +363,16 @@ func ParseTernary(s string, withIgnore bool) (int32, error) {
 }
 
 // NmcliSettingOrder is nmcli's order of settings (its table of setting
-// types): "-f" of "connection show ID" offers them in this order, and the
-// editor lists them so.
-var NmcliSettingOrder = []string{"6lowpan", "802-1x", "adsl", "bluetooth", "bond", "bond-port", "bridge",
-	"bridge-port", "cdma", "connection", "dcb", "dummy", "ethtool", "generic", "gsm", "hostname",
-	"infiniband", "ipv4", "ipv6", "ip-tunnel", "loopback", "macsec", "macvlan", "match",
-	"802-11-olpc-mesh", "ovs-bridge", "ovs-dpdk", "ovs-other-config", "ovs-external-ids",
-	"ovs-interface", "ovs-patch", "ovs-port", "pppoe", "ppp", "proxy", "serial", "sriov", "tc", "team",
-	"team-port", "tun", "user", "veth", "vlan", "vpn", "vrf", "vxlan", "wifi-p2p", "wimax",
-	"802-3-ethernet", "wireguard", "802-11-wireless", "802-11-wireless-security", "wpan"}
+// types, sorted by name): "-f" of "connection show ID" offers them in
+// this order, nmcli looks aliases up in it and lists types so.
+var NmcliSettingOrder = func() []string {
+	var out []string
+	for _, i := range infos {
+		out = append(out, i.Name)
+	}
+	sort.Strings(out)
+	return out
+}()
 
 // NmcliShowOrder is the order in which "connection show ID" prints the
 // settings of a profile; settings not listed are never shown.
@@ -344,3 +382,67 @@ var NmcliShowOrder = []string{"connection", "match", "802-3-ethernet", "veth", "
 	"vlan", "bridge", "bridge-port", "team", "team-port", "ovs-bridge", "ovs-interface", "ovs-patch",
 	"ovs-port", "dcb", "tun", "ip-tunnel", "macsec", "macvlan", "vxlan", "vrf", "wpan", "6lowpan",
 	"wireguard", "proxy", "tc", "sriov", "ethtool", "ovs-dpdk", "hostname"}
+
+// NmcliPart is a setting a profile of some type may have in nmcli.
+type NmcliPart struct {
+	Setting   string
+	Mandatory bool
+}
+
+// NmcliDefaultParts are the settings of a profile without a type.
+var NmcliDefaultParts = []NmcliPart{{"connection", true}}
+
+// nmcliNoPort are the settings of a profile that is not a port (or is a
+// VRF port): IP and the other optional ones.
+var nmcliNoPort = []NmcliPart{{"match", false}, {"ipv4", false}, {"ipv6", false},
+	{"hostname", false}, {"tc", false}, {"proxy", false}}
+
+// NmcliPortParts returns the settings a port of the given controller
+// type may have and nmcli's name of such a port ("bond-slave"); ok is
+// false for a port type nmcli does not know.
+func NmcliPortParts(portType string) (parts []NmcliPart, name string, ok bool) {
+	switch portType {
+	case "":
+		return nmcliNoPort, "", true
+	case "bond":
+		return []NmcliPart{{"bond-port", true}}, "bond-slave", true
+	case "bridge":
+		return []NmcliPart{{"bridge-port", true}}, "bridge-slave", true
+	case "ovs-bridge":
+		return []NmcliPart{{"ovs-port", false}}, "ovs-slave", true
+	case "ovs-port":
+		return []NmcliPart{{"ovs-interface", false}}, "ovs-slave", true
+	case "team":
+		return []NmcliPart{{"team-port", true}}, "team-slave", true
+	case "vrf":
+		return nmcliNoPort, "vrf-slave", true
+	}
+	return nil, "", false
+}
+
+// NmcliTypeParts returns the settings a profile of connection type t may
+// have (the connection setting alone without a type); ok is false when
+// nmcli does not know the type.
+func NmcliTypeParts(t string) ([]NmcliPart, bool) {
+	if t == "" {
+		return NmcliDefaultParts, true
+	}
+	info := Lookup(t)
+	if info == nil {
+		return nil, false
+	}
+	if info.NmcliParts == nil {
+		return []NmcliPart{}, true
+	}
+	return info.NmcliParts, true
+}
+
+// NewNmcliSetting creates a setting as nmcli does when it adds one to a
+// profile.
+func NewNmcliSetting(name string) *Setting {
+	s := MustNewSetting(name)
+	if s.info.NmcliInit != nil {
+		s.info.NmcliInit(s)
+	}
+	return s
+}

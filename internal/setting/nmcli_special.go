@@ -1283,8 +1283,6 @@ func (ethtoolType) set(c *setCtx, _ Modifier, value *string) error {
 	return c.s.Set(c.p.Name, t == 1)
 }
 
-func (t ethtoolType) values() []string { return []string{"on", "off", "ignore"} }
-
 // --- others ---
 
 // pkeyType is infiniband.p-key: "default" (-1) or a 16-bit number.
@@ -1441,4 +1439,17 @@ var macListType = multilistType{
 		}
 		return l
 	},
+}
+
+// vpnKnownNames are the VPN plugins libnm knows by their short name.
+var vpnKnownNames = []string{"openvpn", "vpnc", "pptp", "openconnect", "openswan", "libreswan",
+	"strongswan", "ssh", "l2tp", "iodine", "fortisslvpn"}
+
+// vpnServiceType is vpn.service-type: a known short name becomes the
+// full service name (no VPN plugins are installed to know others).
+func vpnServiceType(_ *setCtx, v string) (string, error) {
+	if slices.Contains(vpnKnownNames, v) {
+		return "org.freedesktop.NetworkManager." + v, nil
+	}
+	return v, nil
 }

@@ -224,8 +224,6 @@ func (t boolType) set(c *setCtx, _ Modifier, value *string) error {
 	return nil
 }
 
-func (boolType) values() []string { return []string{"yes", "no"} }
-
 // ternaryType is NMTernary: default, no, yes.
 type ternaryType struct{}
 
@@ -242,10 +240,6 @@ func (ternaryType) set(c *setCtx, _ Modifier, value *string) error {
 		return err
 	}
 	return c.s.Set(c.p.Name, v)
-}
-
-func (ternaryType) values() []string {
-	return []string{"true", "false", "default"}
 }
 
 // IntNick names one value of an integer property ("default",
@@ -372,17 +366,6 @@ func (t intType) set(c *setCtx, _ Modifier, value *string) error {
 		return fmt.Errorf("'%s' is not a valid number", v)
 	}
 	return c.s.Set(p.Name, intOfKind(p.Kind, 0, u))
-}
-
-func (t intType) values() []string {
-	if len(t.nicks) == 0 {
-		return nil
-	}
-	out := make([]string, len(t.nicks))
-	for i, k := range t.nicks {
-		out[i] = k.Nick
-	}
-	return out
 }
 
 // intOfKind converts a number to the Go type of the kind.

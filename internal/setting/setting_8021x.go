@@ -7,8 +7,9 @@ import (
 )
 
 var setting8021x = &Info{
-	Name:     "802-1x",
-	Priority: prioHWAux,
+	Name:       "802-1x",
+	NmcliTitle: "802-1x settings",
+	Priority:   prioHWAux,
 	Props: []*Property{
 		{Name: "altsubject-matches", Kind: KindStrv, DBus: "as", Nmcli: &Nmcli{Order: 11}},
 		{Name: "anonymous-identity", Kind: KindString, DBus: "s", Direct: true, Nmcli: &Nmcli{Order: 4}},

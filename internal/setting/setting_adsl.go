@@ -1,8 +1,11 @@
 package setting
 
 var settingAdsl = &Info{
-	Name:     "adsl",
-	Priority: prioHWBase,
+	Name:       "adsl",
+	NmcliTitle: "ADSL connection",
+	NmcliParts: []NmcliPart{{"connection", true}, {"adsl", true}},
+	NmcliInit:  func(s *Setting) { s.MustSet("protocol", "pppoe") },
+	Priority:   prioHWBase,
 	Props: []*Property{
 		{Name: "encapsulation", Kind: KindString, DBus: "s", Direct: true, Nmcli: &Nmcli{Order: 5, Alias: "encapsulation", Type: stringType{allowed: []string{"vcmux", "llc"}}}},
 		{Name: "password", Kind: KindString, DBus: "s", Secret: true, Direct: true, Nmcli: &Nmcli{Order: 2, Alias: "password"}},

@@ -9,8 +9,10 @@ import (
 )
 
 var settingBond = &Info{
-	Name:     "bond",
-	Priority: prioHWBase,
+	Name:       "bond",
+	NmcliTitle: "Bond device",
+	NmcliParts: []NmcliPart{{"connection", true}, {"bond", true}, {"802-3-ethernet", false}, {"ethtool", false}},
+	Priority:   prioHWBase,
 	Props: []*Property{
 		// D-Bus only: interface-name (s)
 		{Name: "options", Kind: KindStrDict, DBus: "a{ss}", Default: map[string]string{"mode": "balance-rr"}, AlwaysEmit: true, KeepEmpty: true, Nmcli: &Nmcli{Order: 1, Type: bondOptionsType}},

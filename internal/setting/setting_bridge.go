@@ -10,8 +10,10 @@ import (
 )
 
 var settingBridge = &Info{
-	Name:     "bridge",
-	Priority: prioHWBase,
+	Name:       "bridge",
+	NmcliTitle: "Bridge device",
+	NmcliParts: []NmcliPart{{"connection", true}, {"bridge", true}, {"802-3-ethernet", false}, {"ethtool", false}},
+	Priority:   prioHWBase,
 	Props: []*Property{
 		{Name: "ageing-time", Kind: KindUint32, DBus: "u", Default: uint32(300), Range: rng(0, 1000000), Direct: true, Nmcli: &Nmcli{Order: 7, Alias: "ageing-time"}},
 		{Name: "forward-delay", Kind: KindUint32, DBus: "u", Default: uint32(15), Range: rng(0, 30), Direct: true, Nmcli: &Nmcli{Order: 4, Alias: "forward-delay"}},

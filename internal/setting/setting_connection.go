@@ -10,8 +10,9 @@ import (
 // The "connection" setting: identity, type, controller and general
 // behaviour of a profile.
 var settingConnection = &Info{
-	Name:     "connection",
-	Priority: prioConnection,
+	Name:       "connection",
+	NmcliTitle: "General settings",
+	Priority:   prioConnection,
 	Props: []*Property{
 		{Name: "auth-retries", Kind: KindInt32, DBus: "i", Default: int32(-1), Range: rng(-1, 2147483647), Direct: true, Nmcli: &Nmcli{Order: 10}},
 		{Name: "autoconnect", Kind: KindBool, DBus: "b", Default: true, Direct: true, Nmcli: &Nmcli{Order: 6, Alias: "autoconnect", Inf: InfDontAsk}},

@@ -1,8 +1,9 @@
 package setting
 
 var settingDcb = &Info{
-	Name:     "dcb",
-	Priority: prioHWAux,
+	Name:       "dcb",
+	NmcliTitle: "DCB settings",
+	Priority:   prioHWAux,
 	Props: []*Property{
 		{Name: "app-fcoe-flags", Kind: KindUint32, DBus: "u", Mask: 0x7, Direct: true, Nmcli: &Nmcli{Order: 1, Type: dcbFlagsType{}}},
 		{Name: "app-fcoe-mode", Kind: KindString, DBus: "s", Direct: true, Nmcli: &Nmcli{Order: 3, Type: stringType{allowed: []string{"fabric", "vn2vn"}}}},

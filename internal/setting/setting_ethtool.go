@@ -1,10 +1,11 @@
 package setting
 
 var settingEthtool = &Info{
-	Name:     "ethtool",
-	Priority: prioAux,
-	Gendata:  true,
-	Verify:   verifyEthtool,
+	Name:       "ethtool",
+	NmcliTitle: "Ethtool settings",
+	Priority:   prioAux,
+	Gendata:    true,
+	Verify:     verifyEthtool,
 	Props: []*Property{
 		{Name: "coalesce-adaptive-rx", Kind: KindUint32, DBus: "u", Option: true, Nmcli: &Nmcli{Order: 59, Type: ethtoolType{}, HideIfDefault: true}},
 		{Name: "coalesce-adaptive-tx", Kind: KindUint32, DBus: "u", Option: true, Nmcli: &Nmcli{Order: 60, Type: ethtoolType{}, HideIfDefault: true}},

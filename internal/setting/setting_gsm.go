@@ -1,8 +1,11 @@
 package setting
 
 var settingGsm = &Info{
-	Name:     "gsm",
-	Priority: prioHWBase,
+	Name:       "gsm",
+	NmcliTitle: "GSM mobile broadband connection",
+	NmcliParts: []NmcliPart{{"connection", true}, {"gsm", true}, {"serial", false}, {"ppp", false}},
+	NmcliInit:  func(s *Setting) { s.MustSet("apn", "internet") },
+	Priority:   prioHWBase,
 	Props: []*Property{
 		// D-Bus only: allowed-bands (u)
 		{Name: "apn", Kind: KindString, DBus: "s", Direct: true, Nmcli: &Nmcli{Order: 6, Alias: "apn", Type: stringType{emptyUnset: true}}},

@@ -1,8 +1,11 @@
 package setting
 
 var settingInfiniband = &Info{
-	Name:     "infiniband",
-	Priority: prioHWBase,
+	Name:       "infiniband",
+	NmcliTitle: "InfiniBand connection",
+	NmcliParts: []NmcliPart{{"connection", true}, {"infiniband", true}, {"sriov", false}, {"ethtool", false}},
+	NmcliInit:  func(s *Setting) { s.MustSet("transport-mode", "datagram") },
+	Priority:   prioHWBase,
 	Props: []*Property{
 		{Name: "mac-address", Kind: KindMAC, DBus: "ay", Direct: true, Nmcli: &Nmcli{Order: 1, Alias: "mac", Type: macType{mode: macInfiniband}}},
 		{Name: "mtu", Kind: KindUint32, DBus: "u", Direct: true, Nmcli: &Nmcli{Order: 2, Alias: "mtu", Type: mtuType{showAuto: true}}},

@@ -58,8 +58,10 @@ func ipProps(af int, order map[string]int) []*Property {
 }
 
 var settingIpv4 = &Info{
-	Name:     "ipv4",
-	Priority: prioIP,
+	Name:       "ipv4",
+	NmcliTitle: "IPv4 protocol",
+	NmcliInit:  func(s *Setting) { s.MustSet("method", "auto") },
+	Priority:   prioIP,
 	Props: append(ipProps(AFInet, map[string]int{
 		"method": 1, "dns": 2, "dns-search": 3, "dns-options": 4, "dns-priority": 5, "addresses": 6,
 		"gateway": 7, "routes": 8, "route-metric": 9, "route-table": 10, "routing-rules": 11,
@@ -78,8 +80,10 @@ var settingIpv4 = &Info{
 }
 
 var settingIpv6 = &Info{
-	Name:     "ipv6",
-	Priority: prioIP,
+	Name:       "ipv6",
+	NmcliTitle: "IPv6 protocol",
+	NmcliInit:  func(s *Setting) { s.MustSet("method", "auto") },
+	Priority:   prioIP,
 	Props: append(ipProps(AFInet6, map[string]int{
 		"method": 1, "dns": 2, "dns-search": 3, "dns-options": 4, "dns-priority": 5, "addresses": 6,
 		"gateway": 7, "routes": 8, "route-metric": 9, "route-table": 10, "routing-rules": 11,

@@ -3,8 +3,10 @@ package setting
 import "math"
 
 var settingIpTunnel = &Info{
-	Name:     "ip-tunnel",
-	Priority: prioHWBase,
+	Name:       "ip-tunnel",
+	NmcliTitle: "IP-tunnel settings",
+	NmcliParts: []NmcliPart{{"connection", true}, {"ip-tunnel", true}, {"802-3-ethernet", false}, {"ethtool", false}},
+	Priority:   prioHWBase,
 	Props: []*Property{
 		{Name: "encapsulation-limit", Kind: KindUint32, DBus: "u", Range: rng(0, 255), Direct: true, Nmcli: &Nmcli{Order: 10}},
 		{Name: "flags", Kind: KindUint32, DBus: "u", Direct: true, Nmcli: &Nmcli{Order: 14, Type: enumType{e: flagsIPTunnel}}},

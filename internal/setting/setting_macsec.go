@@ -1,8 +1,10 @@
 package setting
 
 var settingMacsec = &Info{
-	Name:     "macsec",
-	Priority: prioHWBase,
+	Name:       "macsec",
+	NmcliTitle: "MACsec connection",
+	NmcliParts: []NmcliPart{{"connection", true}, {"macsec", true}, {"802-3-ethernet", false}, {"802-1x", false}, {"ethtool", false}},
+	Priority:   prioHWBase,
 	Props: []*Property{
 		{Name: "encrypt", Kind: KindBool, DBus: "b", Default: true, Direct: true, Nmcli: &Nmcli{Order: 3, Alias: "encrypt"}},
 		{Name: "mka-cak", Kind: KindString, DBus: "s", Secret: true, Direct: true, Nmcli: &Nmcli{Order: 4, Alias: "cak"}},

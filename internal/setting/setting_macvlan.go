@@ -3,8 +3,10 @@ package setting
 import "math"
 
 var settingMacvlan = &Info{
-	Name:     "macvlan",
-	Priority: prioHWBase,
+	Name:       "macvlan",
+	NmcliTitle: "macvlan connection",
+	NmcliParts: []NmcliPart{{"connection", true}, {"macvlan", true}, {"802-3-ethernet", false}, {"ethtool", false}},
+	Priority:   prioHWBase,
 	Props: []*Property{
 		{Name: "mode", Kind: KindUint32, DBus: "u", Direct: true, Nmcli: &Nmcli{Order: 2, Alias: "mode", Inf: InfRequired, Type: enumType{e: enumMacvlanMode, min: 1, max: math.MaxInt32, hasRange: true}}},
 		{Name: "parent", Kind: KindString, DBus: "s", Direct: true, Nmcli: &Nmcli{Order: 1, Alias: "dev", Inf: InfRequired}},

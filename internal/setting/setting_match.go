@@ -1,8 +1,9 @@
 package setting
 
 var settingMatch = &Info{
-	Name:     "match",
-	Priority: prioAux,
+	Name:       "match",
+	NmcliTitle: "Match",
+	Priority:   prioAux,
 	Props: []*Property{
 		{Name: "driver", Kind: KindStrv, DBus: "as", Direct: true, Nmcli: &Nmcli{Order: 3, Type: multilistType{split: splitEscapedSpaces, add: addAlways}}},
 		{Name: "interface-name", Kind: KindStrv, DBus: "as", Direct: true, Nmcli: &Nmcli{Order: 1, Type: multilistType{split: splitEscapedSpaces, add: addAlways}}},

@@ -1,8 +1,10 @@
 package setting
 
 var settingOvsBridge = &Info{
-	Name:     "ovs-bridge",
-	Priority: prioHWBase,
+	Name:       "ovs-bridge",
+	NmcliTitle: "Open vSwitch bridge settings",
+	NmcliParts: []NmcliPart{{"connection", true}, {"ovs-bridge", true}, {"802-3-ethernet", false}},
+	Priority:   prioHWBase,
 	Props: []*Property{
 		{Name: "datapath-type", Kind: KindString, DBus: "s", Direct: true, Nmcli: &Nmcli{Order: 5, Type: stringType{allowed: []string{"system", "netdev"}}}},
 		{Name: "fail-mode", Kind: KindString, DBus: "s", Direct: true, Nmcli: &Nmcli{Order: 1, Type: stringType{allowed: []string{"secure", "standalone"}}}},

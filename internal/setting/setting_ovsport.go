@@ -1,8 +1,10 @@
 package setting
 
 var settingOvsPort = &Info{
-	Name:     "ovs-port",
-	Priority: prioHWBase,
+	Name:       "ovs-port",
+	NmcliTitle: "Open vSwitch port settings",
+	NmcliParts: []NmcliPart{{"connection", true}, {"ovs-port", true}},
+	Priority:   prioHWBase,
 	Props: []*Property{
 		{Name: "bond-downdelay", Kind: KindUint32, DBus: "u", Direct: true, Nmcli: &Nmcli{Order: 7}},
 		{Name: "bond-mode", Kind: KindString, DBus: "s", Direct: true, Nmcli: &Nmcli{Order: 5, Type: stringType{allowed: []string{"active-backup", "balance-slb", "balance-tcp"}}}},

@@ -1,8 +1,9 @@
 package setting
 
 var settingPpp = &Info{
-	Name:     "ppp",
-	Priority: prioAux,
+	Name:       "ppp",
+	NmcliTitle: "PPP settings",
+	Priority:   prioAux,
 	Props: []*Property{
 		{Name: "baud", Kind: KindUint32, DBus: "u", Direct: true, Nmcli: &Nmcli{Order: 14}},
 		{Name: "crtscts", Kind: KindBool, DBus: "b", Direct: true, Nmcli: &Nmcli{Order: 13}},

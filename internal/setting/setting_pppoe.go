@@ -1,8 +1,10 @@
 package setting
 
 var settingPppoe = &Info{
-	Name:     "pppoe",
-	Priority: prioAux,
+	Name:       "pppoe",
+	NmcliTitle: "PPPoE",
+	NmcliParts: []NmcliPart{{"connection", true}, {"pppoe", true}, {"802-3-ethernet", true}, {"ppp", false}, {"802-1x", false}, {"ethtool", false}},
+	Priority:   prioAux,
 	Props: []*Property{
 		{Name: "parent", Kind: KindString, DBus: "s", Direct: true, Nmcli: &Nmcli{Order: 1, Alias: "parent"}},
 		{Name: "password", Kind: KindString, DBus: "s", Secret: true, Direct: true, Nmcli: &Nmcli{Order: 4, Alias: "password"}},

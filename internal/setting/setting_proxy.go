@@ -6,8 +6,10 @@ import (
 )
 
 var settingProxy = &Info{
-	Name:     "proxy",
-	Priority: prioIP,
+	Name:       "proxy",
+	NmcliTitle: "Proxy",
+	NmcliInit:  func(s *Setting) { s.MustSet("method", int32(0)) },
+	Priority:   prioIP,
 	Props: []*Property{
 		{Name: "browser-only", Kind: KindBool, DBus: "b", Direct: true, Nmcli: &Nmcli{Order: 2, Alias: "browser-only"}},
 		{Name: "method", Kind: KindInt32, DBus: "i", Direct: true, Nmcli: &Nmcli{Order: 1, Alias: "method", Type: enumType{e: enumProxyMethod, format: enumPrettyText | enumParsableText, preSet: proxyMethodPreSet}}},

@@ -3,8 +3,9 @@ package setting
 import "github.com/godbus/dbus/v5"
 
 var settingSerial = &Info{
-	Name:     "serial",
-	Priority: prioHWAux,
+	Name:       "serial",
+	NmcliTitle: "Serial settings",
+	Priority:   prioHWAux,
 	Props: []*Property{
 		{Name: "baud", Kind: KindUint32, DBus: "u", Default: uint32(57600), Direct: true, Nmcli: &Nmcli{Order: 1}},
 		{Name: "bits", Kind: KindUint32, DBus: "u", Default: uint32(8), Range: rng(5, 8), Direct: true, Nmcli: &Nmcli{Order: 2}},

@@ -1,8 +1,10 @@
 package setting
 
 var settingTeam = &Info{
-	Name:     "team",
-	Priority: prioHWBase,
+	Name:       "team",
+	NmcliTitle: "Team device",
+	NmcliParts: []NmcliPart{{"connection", true}, {"team", true}, {"802-3-ethernet", false}, {"ethtool", false}},
+	Priority:   prioHWBase,
 	Props: []*Property{
 		{Name: "config", Kind: KindString, DBus: "s", Nmcli: &Nmcli{Order: 1, Alias: "config", Type: stringType{validate: teamConfigValidate}}},
 		// D-Bus only: interface-name (s)

@@ -1,8 +1,9 @@
 package setting
 
 var settingTeamPort = &Info{
-	Name:     "team-port",
-	Priority: prioAux,
+	Name:       "team-port",
+	NmcliTitle: "Team port",
+	Priority:   prioAux,
 	Props: []*Property{
 		{Name: "config", Kind: KindString, DBus: "s", Nmcli: &Nmcli{Order: 1, Alias: "config", Type: stringType{validate: teamConfigValidate}}},
 		{Name: "lacp-key", Kind: KindInt32, DBus: "i", Default: int32(-1), Nmcli: &Nmcli{Order: 6, Type: intType{nicks: []IntNick{{-1, "unset"}, {0, "default"}}}}},

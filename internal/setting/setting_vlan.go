@@ -1,8 +1,11 @@
 package setting
 
 var settingVlan = &Info{
-	Name:     "vlan",
-	Priority: prioHWBase,
+	Name:       "vlan",
+	NmcliTitle: "VLAN connection",
+	NmcliParts: []NmcliPart{{"connection", true}, {"vlan", true}, {"802-3-ethernet", false}, {"ethtool", false}},
+	NmcliInit:  func(s *Setting) { s.MustSet("id", uint32(1)) },
+	Priority:   prioHWBase,
 	Props: []*Property{
 		{Name: "egress-priority-map", Kind: KindStrv, DBus: "as", Default: []string{}, AlwaysEmit: true, Nmcli: &Nmcli{Order: 6, Alias: "egress", Type: priorityMapType{egress: true}}},
 		{Name: "flags", Kind: KindUint32, DBus: "u", Default: uint32(1), Mask: 0xf, AlwaysEmit: true, KF: KeyfileHint{WriteDefault: true}, Nmcli: &Nmcli{Order: 3, Alias: "flags", Type: vlanFlagsType{}}},

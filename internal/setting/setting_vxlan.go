@@ -1,8 +1,10 @@
 package setting
 
 var settingVxlan = &Info{
-	Name:     "vxlan",
-	Priority: prioHWBase,
+	Name:       "vxlan",
+	NmcliTitle: "VXLAN connection",
+	NmcliParts: []NmcliPart{{"connection", true}, {"vxlan", true}, {"802-3-ethernet", false}, {"ethtool", false}},
+	Priority:   prioHWBase,
 	Props: []*Property{
 		{Name: "ageing", Kind: KindUint32, DBus: "u", Default: uint32(300), Direct: true, Nmcli: &Nmcli{Order: 10}},
 		{Name: "destination-port", Kind: KindUint32, DBus: "u", Default: uint32(8472), Range: rng(0, 65535), Direct: true, Nmcli: &Nmcli{Order: 7, Alias: "destination-port"}},

@@ -9,9 +9,12 @@ import (
 // The "802-11-wireless" setting (keyfile group and nmcli alias "wifi"):
 // the network to join and radio options.
 var settingWifi = &Info{
-	Name:     "802-11-wireless",
-	Alias:    "wifi",
-	Priority: prioHWBase,
+	Name:       "802-11-wireless",
+	NmcliTitle: "Wi-Fi connection",
+	NmcliParts: []NmcliPart{{"connection", true}, {"802-11-wireless", true}, {"802-11-wireless-security", false}, {"802-1x", false}, {"ethtool", false}},
+	NmcliInit:  func(s *Setting) { s.MustSet("mode", "infrastructure") },
+	Alias:      "wifi",
+	Priority:   prioHWBase,
 	Props: []*Property{
 		{Name: "ap-isolation", Kind: KindInt32, DBus: "i", Default: int32(-1), Values: ternaryValues, Direct: true, Nmcli: &Nmcli{Order: 18, Type: ternaryType{}}},
 		{Name: "band", Kind: KindString, DBus: "s", Direct: true, Nmcli: &Nmcli{Order: 3, Type: stringType{allowed: []string{"a", "bg"}}}},

@@ -6,9 +6,10 @@ import (
 )
 
 var settingWifiSecurity = &Info{
-	Name:     "802-11-wireless-security",
-	Alias:    "wifi-sec",
-	Priority: prioHWAux,
+	Name:       "802-11-wireless-security",
+	NmcliTitle: "Wi-Fi security settings",
+	Alias:      "wifi-sec",
+	Priority:   prioHWAux,
 	Props: []*Property{
 		{Name: "auth-alg", Kind: KindString, DBus: "s", Direct: true, Normalize: strdown, Nmcli: &Nmcli{Order: 3, Type: stringType{allowed: []string{"open", "shared", "leap"}}}},
 		{Name: "fils", Kind: KindInt32, DBus: "i", Direct: true, Nmcli: &Nmcli{Order: 20, Type: enumType{e: enumFils}}},

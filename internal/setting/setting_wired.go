@@ -10,9 +10,11 @@ import (
 // The "802-3-ethernet" setting (keyfile group and nmcli alias
 // "ethernet"): link and MAC address of a wired interface.
 var settingWired = &Info{
-	Name:     "802-3-ethernet",
-	Alias:    "ethernet",
-	Priority: prioHWBase,
+	Name:       "802-3-ethernet",
+	NmcliTitle: "Wired Ethernet",
+	NmcliParts: []NmcliPart{{"connection", true}, {"802-3-ethernet", true}, {"802-1x", false}, {"dcb", false}, {"sriov", false}, {"ethtool", false}},
+	Alias:      "ethernet",
+	Priority:   prioHWBase,
 	Props: []*Property{
 		{Name: "accept-all-mac-addresses", Kind: KindInt32, DBus: "i", Default: int32(-1), Values: ternaryValues, Direct: true, Nmcli: &Nmcli{Order: 15, Type: ternaryType{}}},
 		{Name: "auto-negotiate", Kind: KindBool, DBus: "b", Direct: true, AlwaysEmit: true, Nmcli: &Nmcli{Order: 4}},

@@ -11,8 +11,10 @@ import (
 
 // The "wireguard" setting: key, port and peers of a WireGuard interface.
 var settingWireguard = &Info{
-	Name:     "wireguard",
-	Priority: prioHWBase,
+	Name:       "wireguard",
+	NmcliTitle: "WireGuard VPN settings",
+	NmcliParts: []NmcliPart{{"connection", true}, {"wireguard", true}},
+	Priority:   prioHWBase,
 	Props: []*Property{
 		{Name: "fwmark", Kind: KindUint32, DBus: "u", Direct: true, Nmcli: &Nmcli{Order: 4, Type: intType{base: 16}}},
 		{Name: "ip4-auto-default-route", Kind: KindInt32, DBus: "i", Default: int32(-1), Values: ternaryValues, Direct: true, Nmcli: &Nmcli{Order: 7, Type: ternaryType{}}},

@@ -1,8 +1,10 @@
 package setting
 
 var settingWpan = &Info{
-	Name:     "wpan",
-	Priority: prioHWBase,
+	Name:       "wpan",
+	NmcliTitle: "WPAN settings",
+	NmcliParts: []NmcliPart{{"connection", true}, {"wpan", true}},
+	Priority:   prioHWBase,
 	Props: []*Property{
 		{Name: "channel", Kind: KindInt32, DBus: "i", Default: int32(-1), Range: rng(-32768, 32767), Direct: true, Nmcli: &Nmcli{Order: 5, Alias: "channel", Type: intType{nicks: []IntNick{{-1, "default"}}}}},
 		{Name: "mac-address", Kind: KindString, DBus: "s", Direct: true, Nmcli: &Nmcli{Order: 1, Alias: "mac", Type: macType{mode: macWPAN}}},
