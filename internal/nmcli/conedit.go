@@ -93,14 +93,14 @@ func deprecatedReason(c *setting.Connection) string {
 // and reports the result with msgFmt.
 func (a *App) addProfile(c *setting.Connection, temporary bool, done func(cn *client.Connection, err error)) {
 	a.shouldWait++
-	d := c.ToDBus(setting.WithSecrets)
+	d := c.ToDBusClient(setting.WithSecrets)
 	a.client.AddConnectionAsync(context.Background(), client.Settings(d), !temporary, func(path dbus.ObjectPath, err error) {
 		if err != nil {
 			done(nil, err)
 			return
 		}
 		// libnm reports the new profile once it knows the object.
-		if cn := a.client.ConnectionByPath(path); cn != nil {
+		if cn := a.client.ConnectionByPath(path); cn != nil && cn.Visible() {
 			done(cn, nil)
 			return
 		}
@@ -202,7 +202,7 @@ func doConnectionAdd(a *App, _ *command, argv []string) {
 	}
 	a.addProfile(c, !save, func(cn *client.Connection, err error) {
 		if err != nil {
-			a.setError(ExitConActivation, "Error: Failed to add '"+c.ID()+"' connection: "+remoteMessage(err))
+			a.setError(ExitConActivation, "Error: Failed to add '"+c.ID()+"' connection: "+simpleMessage(err))
 		} else {
 			added := c
 			var path dbus.ObjectPath
@@ -261,9 +261,9 @@ func doConnectionModify(a *App, _ *command, argv []string) {
 		flags = client.Update2InMemory
 	}
 	a.shouldWait++
-	cn.Update2Async(context.Background(), client.Settings(c.ToDBus(setting.WithSecrets)), flags, func(err error) {
+	cn.Update2Async(context.Background(), client.Settings(c.ToDBusClient(setting.WithSecrets)), flags, func(err error) {
 		if err != nil {
-			a.setError(ExitUnknown, "Error: Failed to modify connection '"+c.ID()+"': "+remoteMessage(err))
+			a.setError(ExitUnknown, "Error: Failed to modify connection '"+c.ID()+"': "+simpleMessage(err))
 		} else {
 			a.connectionWarnings(c, cn.Path())
 			if a.cfg.Output == format.PrettyOutput {
@@ -319,7 +319,7 @@ func doConnectionClone(a *App, _ *command, argv []string) {
 	a.fetchSecrets(cn, c)
 	a.addProfile(c, temporary, func(added *client.Connection, err error) {
 		if err != nil {
-			a.setError(ExitConActivation, "Error: Failed to add '"+newName+"' connection: "+remoteMessage(err))
+			a.setError(ExitConActivation, "Error: Failed to add '"+newName+"' connection: "+simpleMessage(err))
 		} else {
 			id, uuid := c.ID(), c.UUID()
 			if added != nil {

@@ -385,6 +385,18 @@ func (c *Connection) ToDBus(secrets Secrets) Dict {
 	return out
 }
 
+// ToDBusClient encodes a profile as clients (libnm) send it to the
+// daemon: without the legacy forms of properties that have current ones.
+func (c *Connection) ToDBusClient(secrets Secrets) Dict {
+	d := c.ToDBus(secrets)
+	for _, k := range legacyKeys {
+		if sd, ok := d[k.setting]; ok {
+			delete(sd, k.legacy)
+		}
+	}
+	return d
+}
+
 // ParseFlags choose how strictly FromDBus parses.
 type ParseFlags int
 
