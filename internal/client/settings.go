@@ -289,3 +289,13 @@ func (cn *Connection) Update2Async(ctx context.Context, settings Settings, flags
 			done(wrapCallError(call.Err))
 		})
 }
+
+// Update2ArgsAsync calls Update2 without settings (they stay) and with
+// args only ({"plugin": ...} migrates the profile), calling done on the
+// loop.
+func (cn *Connection) Update2ArgsAsync(ctx context.Context, args map[string]dbus.Variant, done func(error)) {
+	cn.c.goCall(ctx, cn.path, ifaceConnection+".Update2",
+		[]any{map[string]map[string]dbus.Variant{}, uint32(0), args}, func(call *dbus.Call) {
+			done(wrapCallError(call.Err))
+		})
+}

@@ -25,9 +25,9 @@ func cmdConnection(a *App, _ *command, argv []string) {
 		{name: "load", fn: doConnectionLoad, usage: usageConnectionLoad, needsClient: true, needsRunning: true},
 		{name: "modify", fn: doConnectionModify, usage: usageConnectionModify, needsClient: true, needsRunning: true, supportsOffline: true, needsOfflineConn: true},
 		{name: "clone", fn: doConnectionClone, usage: usageConnectionClone, needsClient: true, needsRunning: true},
-		{name: "import", fn: doConnectionNeedsSchema("connection import"), usage: usageConnectionImport, needsClient: true, needsRunning: true},
-		{name: "export", fn: doConnectionNeedsSchema("connection export"), usage: usageConnectionExport, needsClient: true, needsRunning: true},
-		{name: "migrate", fn: doConnectionNeedsSchema("connection migrate"), usage: usageConnectionMigrate, needsClient: true, needsRunning: true},
+		{name: "import", fn: doConnectionImport, usage: usageConnectionImport, needsClient: true, needsRunning: true},
+		{name: "export", fn: doConnectionExport, usage: usageConnectionExport, needsClient: true, needsRunning: true},
+		{name: "migrate", fn: doConnectionMigrate, usage: usageConnectionMigrate, needsClient: true, needsRunning: true},
 		{name: "monitor", fn: doConnectionMonitor, usage: usageConnectionMonitor, needsClient: true, needsRunning: true},
 		{fn: doConnectionsShow, usage: usageConnection, needsClient: true, needsRunning: true},
 	}
@@ -1299,4 +1299,10 @@ func doConnectionLoad(a *App, _ *command, argv []string) {
 	for _, f := range failures {
 		a.printErr("Could not load file '" + f + "'\n")
 	}
+}
+
+// errNotSupportedYet is the answer of commands gonm's nmcli does not
+// implement yet.
+func errNotSupportedYet(what string) string {
+	return "Error: '" + what + "' is not supported yet by this nmcli."
 }

@@ -81,7 +81,7 @@ func (t certType) set(c *setCtx, _ Modifier, value *string) error {
 	} else {
 		data, err := os.ReadFile(v)
 		if err != nil {
-			return fmt.Errorf("%s: Failed to open file “%s”: %s", name, v, errnoText(err))
+			return fmt.Errorf("%s: Failed to open file \"%s\": %s", name, v, errnoText(err))
 		}
 		if t.key {
 			if !isPrivateKey(data) && !isPKCS12(data) {

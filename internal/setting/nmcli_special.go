@@ -1445,11 +1445,21 @@ var macListType = multilistType{
 var vpnKnownNames = []string{"openvpn", "vpnc", "pptp", "openconnect", "openswan", "libreswan",
 	"strongswan", "ssh", "l2tp", "iodine", "fortisslvpn"}
 
+// VPNServiceType resolves a VPN type the way libnm does without VPN
+// plugins installed: a well-known short name gives the full service
+// name; anything else gives "".
+func VPNServiceType(name string) string {
+	if slices.Contains(vpnKnownNames, name) {
+		return "org.freedesktop.NetworkManager." + name
+	}
+	return ""
+}
+
 // vpnServiceType is vpn.service-type: a known short name becomes the
-// full service name (no VPN plugins are installed to know others).
+// full service name.
 func vpnServiceType(_ *setCtx, v string) (string, error) {
-	if slices.Contains(vpnKnownNames, v) {
-		return "org.freedesktop.NetworkManager." + v, nil
+	if st := VPNServiceType(v); st != "" {
+		return st, nil
 	}
 	return v, nil
 }
