@@ -241,14 +241,19 @@ func (g *Group) List(key string) ([]string, bool, error) {
 func (g *Group) SetList(key string, l []string) { g.SetRaw(key, JoinList(l, ';')) }
 
 // Escape escapes a string value: backslash, newline, tab, carriage return,
-// and a leading space (which the parser would otherwise drop).
+// and the leading spaces (which the parser would otherwise drop), every
+// one of them as GLib does.
 func Escape(s string) string {
 	var b strings.Builder
+	leading := true
 	for i := 0; i < len(s); i++ {
 		c := s[i]
+		if c != ' ' {
+			leading = false
+		}
 		switch c {
 		case ' ':
-			if i == 0 {
+			if leading {
 				b.WriteString(`\s`)
 			} else {
 				b.WriteByte(' ')

@@ -339,11 +339,17 @@ func (a *App) readlineEcho(echo bool, prompt string) string {
 	return s
 }
 
-func (a *App) readlineOK(prompt string, echo bool) (string, bool) {
-	a.print(prompt)
+// stdinReader is the buffered standard input every prompt reads from.
+func (a *App) stdinReader() *bufio.Reader {
 	if a.stdin == nil {
 		a.stdin = bufio.NewReader(a.env.Stdin)
 	}
+	return a.stdin
+}
+
+func (a *App) readlineOK(prompt string, echo bool) (string, bool) {
+	a.print(prompt)
+	a.stdinReader()
 	f, isFile := a.env.Stdin.(*os.File)
 	tty := isFile && isTerminal(f)
 	if !echo && tty {

@@ -19,7 +19,7 @@ func cmdConnection(a *App, _ *command, argv []string) {
 		{name: "up", fn: doConnectionUp, usage: usageConnectionUp, needsClient: true, needsRunning: true},
 		{name: "down", fn: doConnectionDown, usage: usageConnectionDown, needsClient: true, needsRunning: true},
 		{name: "add", fn: doConnectionAdd, usage: usageConnectionAdd, needsClient: true, needsRunning: true, supportsOffline: true},
-		{name: "edit", fn: doConnectionNeedsSchema("connection edit"), usage: usageConnectionEdit, needsClient: true, needsRunning: true},
+		{name: "edit", fn: doConnectionEdit, usage: usageConnectionEdit, needsClient: true, needsRunning: true},
 		{name: "delete", fn: doConnectionDelete, usage: usageConnectionDelete, needsClient: true, needsRunning: true},
 		{name: "reload", fn: doConnectionReload, usage: usageConnectionReload},
 		{name: "load", fn: doConnectionLoad, usage: usageConnectionLoad, needsClient: true, needsRunning: true},
@@ -34,17 +34,6 @@ func cmdConnection(a *App, _ *command, argv []string) {
 	a.nextArg(&argv)
 	a.startPolkitAgentTry()
 	a.doCmd(cmds, argv)
-}
-
-// doConnectionNeedsSchema stands in for the commands that parse or write
-// profile properties; they come with the settings schema.
-func doConnectionNeedsSchema(what string) func(a *App, c *command, argv []string) {
-	return func(a *App, _ *command, argv []string) {
-		if a.complete {
-			return
-		}
-		a.setError(ExitUnknown, errNotSupportedYet(what))
-	}
 }
 
 // settingAliases are the short names nmcli shows for a few connection
@@ -1299,10 +1288,4 @@ func doConnectionLoad(a *App, _ *command, argv []string) {
 	for _, f := range failures {
 		a.printErr("Could not load file '" + f + "'\n")
 	}
-}
-
-// errNotSupportedYet is the answer of commands gonm's nmcli does not
-// implement yet.
-func errNotSupportedYet(what string) string {
-	return "Error: '" + what + "' is not supported yet by this nmcli."
 }

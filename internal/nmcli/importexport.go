@@ -51,6 +51,9 @@ func doConnectionImport(a *App, _ *command, argv []string) {
 			}
 			if len(argv) == 1 && a.complete {
 				a.completeStrings(argv[0], "wireguard")
+				for _, w := range setting.VPNServiceTypeCandidates(argv[0]) {
+					a.print(w + "\n")
+				}
 			}
 			t := argv[0]
 			typ = &t

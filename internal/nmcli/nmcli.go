@@ -82,6 +82,8 @@ type App struct {
 	done   bool
 
 	client *client.Client
+	// inEditor is set while "connection edit" runs its menus.
+	inEditor bool
 	// silentExit is set when input ended at a prompt (exitAtPrompt).
 	silentExit bool
 
@@ -221,6 +223,9 @@ func (a *App) quit() {
 }
 
 func (a *App) onSignal(sig syscall.Signal) {
+	if a.ignoreInterrupt(sig) {
+		return
+	}
 	a.returnValue = 0x80 + int(sig)
 	a.returnText = fmt.Sprintf("Error: nmcli terminated by signal %s (%d)", signalName(sig), int(sig))
 	a.quit()

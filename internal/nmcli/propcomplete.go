@@ -190,6 +190,8 @@ func (ps *propSession) completeValue(c *setting.Connection, p *setting.Property,
 				words = append(words, n)
 			}
 		}
+	case "vpn.service-type":
+		words = setting.VPNServiceTypeCandidates(prefix)
 	case "802-1x.ca-cert", "802-1x.client-cert", "802-1x.phase2-ca-cert", "802-1x.phase2-client-cert",
 		"802-1x.private-key", "802-1x.phase2-private-key":
 		if strings.Contains(strings.TrimSpace(prefix), " ") && strings.HasSuffix(p.Name, "private-key") {

@@ -9,6 +9,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"syscall"
 	"time"
 
@@ -45,7 +46,8 @@ type World struct {
 	Kind   DaemonKind
 	env    testbed.Env
 	// homeDir is HOME (and XDG_CONFIG_HOME below it) for the runs.
-	homeDir string
+	homeDir  string
+	homeOnce sync.Once
 }
 
 // Profile UUIDs are fixed, so that twin worlds hold identical profiles.

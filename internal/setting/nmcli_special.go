@@ -1455,6 +1455,28 @@ func VPNServiceType(name string) string {
 	return ""
 }
 
+// VPNServiceTypeCandidates completes a VPN type as nmcli does without
+// plugins: libnm's well-known service types and their short names, in
+// byte order, starting with text; the full names only once text is not
+// empty.
+func VPNServiceTypeCandidates(text string) []string {
+	var all []string
+	for _, n := range vpnKnownNames {
+		all = append(all, n)
+		if text != "" {
+			all = append(all, "org.freedesktop.NetworkManager."+n)
+		}
+	}
+	slices.Sort(all)
+	var out []string
+	for _, n := range all {
+		if strings.HasPrefix(n, text) {
+			out = append(out, n)
+		}
+	}
+	return out
+}
+
 // vpnServiceType is vpn.service-type: a known short name becomes the
 // full service name.
 func vpnServiceType(_ *setCtx, v string) (string, error) {

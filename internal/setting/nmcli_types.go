@@ -610,7 +610,8 @@ type secretFlagsType struct{}
 
 func (secretFlagsType) get(c *getCtx) (string, bool) {
 	f := c.s.Uint32(c.p.Name)
-	def := f == 0
+	// nmcli never counts secret flags as default (--overview shows them).
+	const def = false
 	if !c.pretty {
 		return strconv.FormatUint(uint64(f), 10), def
 	}
