@@ -97,6 +97,9 @@ func settle(t *testing.T, w *World) {
 func TestMutations(t *testing.T) {
 	kind := DaemonFromEnv()
 	ref := NewWorld(t, kind)
+	if !ref.ManagesDevices() {
+		t.Skipf("the %s daemon shows no devices yet: the state-changing steps need them", kind)
+	}
 	ref.Populate()
 	ours := NewWorld(t, kind)
 	ours.Populate()

@@ -113,8 +113,25 @@ func compareConcurrently(t *testing.T, run func(program string, args []string, o
 // it did) on that same daemon.
 func TestReadOnly(t *testing.T) {
 	w := NewWorld(t, DaemonFromEnv())
-	w.Populate()
 	progs := newPrograms(t)
+	if !w.ManagesDevices() {
+		// The profile commands need no device: they run on the profiles
+		// alone.
+		w.PopulateProfiles()
+		t.Run("differential", func(t *testing.T) {
+			// nm-online waits for a connected device.
+			var cases []Case
+			for _, cs := range ReadOnlyCases() {
+				if cs.program() != "nm-online" {
+					cases = append(cases, cs)
+				}
+			}
+			compareConcurrently(t, w.Run, progs, cases)
+		})
+		t.Run("profiles", func(t *testing.T) { compareProfileCases(t, w, progs) })
+		t.Skipf("the %s daemon shows no devices yet: the lines ran on profiles alone (no activations), nm-online's are skipped", w.Kind)
+	}
+	w.Populate()
 	t.Run("differential", func(t *testing.T) {
 		cases := ReadOnlyCases()
 		t.Logf("%d read-only command lines", len(cases))
@@ -125,17 +142,21 @@ func TestReadOnly(t *testing.T) {
 	})
 	t.Run("json", func(t *testing.T) { checkJSON(t, w, progs["nmcli"][1]) })
 	t.Run("bash-completion", func(t *testing.T) { checkBashCompletion(t, w, progs["nmcli"][1]) })
-	t.Run("profiles", func(t *testing.T) {
-		cases := ProfileCases()
-		t.Logf("%d command lines changing profiles", len(cases))
-		base := w.profilePaths()
-		for _, cs := range cases {
-			ref, ours := progs.pick(cs)
-			want := w.runProfileCase(base, ref, cs)
-			got := w.runProfileCase(base, ours, cs)
-			compareResults(t, cs, ref, ours, want, got)
-		}
-	})
+	t.Run("profiles", func(t *testing.T) { compareProfileCases(t, w, progs) })
+}
+
+// compareProfileCases runs the cases that change profiles, one at a
+// time, each side undoing what it did.
+func compareProfileCases(t *testing.T, w *World, progs programs) {
+	cases := ProfileCases()
+	t.Logf("%d command lines changing profiles", len(cases))
+	base := w.profilePaths()
+	for _, cs := range cases {
+		ref, ours := progs.pick(cs)
+		want := w.runProfileCase(base, ref, cs)
+		got := w.runProfileCase(base, ours, cs)
+		compareResults(t, cs, ref, ours, want, got)
+	}
 }
 
 // TestOffline compares --offline add and modify, which need no daemon
