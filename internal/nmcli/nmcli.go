@@ -3,11 +3,13 @@
 // shell completion (--complete-args), and the commands that print or
 // change NetworkManager's state through internal/client, with output,
 // messages and exit codes as NetworkManager's nmcli produces them.
-// Rendering is internal/nmcli/format's. Commands that need the settings
-// schema (connection add/modify/clone/edit/import/export and the profile
-// sections of "connection show ID") answer "not supported yet". It may
-// call internal/client, internal/nmcli/format, internal/loop and
-// internal/version.
+// Rendering is internal/nmcli/format's; profiles are shown and parsed
+// through the settings schema's nmcli face (internal/setting), which the
+// profile commands (connection show ID, add, modify, clone, edit, import,
+// export, migrate, device modify, --offline through internal/keyfile)
+// build on. It may call internal/client, internal/nmcli/format,
+// internal/setting, internal/keyfile, internal/gkeyfile, internal/loop
+// and internal/version.
 package nmcli
 
 import (

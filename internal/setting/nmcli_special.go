@@ -744,6 +744,10 @@ var bondOptionsType = optionlistType{
 		return strings.Join(parts, ","), len(parts) == 0
 	},
 	setOne: func(c *setCtx, key string, value *string) error { return BondAddOption(c.s, key, value) },
+	// "bond.options VALUE" starts from no options at all (not from the
+	// default mode): a value without mode fails verification, as in
+	// nmcli.
+	clear: func(s *Setting) { s.MustSet("options", map[string]string{}) },
 }
 
 // BondAddOption sets one bonding option as nmcli does (a nil or empty
@@ -1228,7 +1232,7 @@ func (t dcbArrayType) set(c *setCtx, _ Modifier, value *string) error {
 			}
 		}
 		if sum != 100 {
-			return errors.New("bandwidth percentages must total 100%")
+			return errors.New("bandwidth percentages must total 100%%")
 		}
 	}
 	if err := c.s.Set(c.p.Name, nums); err != nil {

@@ -1121,7 +1121,11 @@ func (t optionlistType) get(c *getCtx) (string, bool) {
 
 func (t optionlistType) set(c *setCtx, mod Modifier, value *string) error {
 	if value == nil {
-		c.s.Unset(c.p.Name)
+		if t.clear != nil {
+			t.clear(c.s)
+		} else {
+			c.s.Unset(c.p.Name)
+		}
 		return nil
 	}
 	opts := splitOptions(*value)
