@@ -302,3 +302,17 @@ func (d *Device) SetManaged(ctx context.Context, v bool) error {
 func (d *Device) SetAutoconnect(ctx context.Context, v bool) error {
 	return d.c.SetProperty(ctx, d.path, ifaceDevice, "Autoconnect", v)
 }
+
+// GetAppliedConnectionAsync is GetAppliedConnection with the result
+// delivered on the loop.
+func (d *Device) GetAppliedConnectionAsync(ctx context.Context, done func(Settings, uint64, error)) {
+	d.c.goCall(ctx, d.path, ifaceDevice+".GetAppliedConnection", []any{uint32(0)}, func(call *dbus.Call) {
+		var s map[string]map[string]dbus.Variant
+		var version uint64
+		err := call.Err
+		if err == nil {
+			err = call.Store(&s, &version)
+		}
+		done(Settings(s), version, wrapCallError(err))
+	})
+}

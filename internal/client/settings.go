@@ -263,3 +263,39 @@ func (c *Client) SaveHostnameAsync(ctx context.Context, name string, done func(e
 		done(wrapCallError(call.Err))
 	})
 }
+
+// AddConnectionAsync adds a profile (to disk, or only in memory) and
+// calls done on the loop with its path.
+func (c *Client) AddConnectionAsync(ctx context.Context, s Settings, persist bool, done func(dbus.ObjectPath, error)) {
+	method := ".AddConnection"
+	if !persist {
+		method = ".AddConnectionUnsaved"
+	}
+	c.goCall(ctx, pathSettings, ifaceSettings+method, []any{map[string]map[string]dbus.Variant(s)}, func(call *dbus.Call) {
+		var path dbus.ObjectPath
+		err := call.Err
+		if err == nil {
+			err = call.Store(&path)
+		}
+		done(path, wrapCallError(err))
+	})
+}
+
+// Update2Async replaces the profile's settings and calls done on the
+// loop.
+func (cn *Connection) Update2Async(ctx context.Context, settings Settings, flags SettingsUpdate2Flags, done func(error)) {
+	cn.c.goCall(ctx, cn.path, ifaceConnection+".Update2",
+		[]any{map[string]map[string]dbus.Variant(settings), uint32(flags), map[string]dbus.Variant{}}, func(call *dbus.Call) {
+			done(wrapCallError(call.Err))
+		})
+}
+
+// Update2ArgsAsync calls Update2 without settings (they stay) and with
+// args only ({"plugin": ...} migrates the profile), calling done on the
+// loop.
+func (cn *Connection) Update2ArgsAsync(ctx context.Context, args map[string]dbus.Variant, done func(error)) {
+	cn.c.goCall(ctx, cn.path, ifaceConnection+".Update2",
+		[]any{map[string]map[string]dbus.Variant{}, uint32(0), args}, func(call *dbus.Call) {
+			done(wrapCallError(call.Err))
+		})
+}

@@ -42,6 +42,9 @@ func New() *File { return &File{index: make(map[string]*Group)} }
 type ParseError struct {
 	Line int
 	Msg  string
+	// GLib is GLib's text for the same error ("Key file contains line
+	// “x” which is not a key-value pair, group, or comment").
+	GLib string
 }
 
 func (e *ParseError) Error() string { return fmt.Sprintf("line %d: %s", e.Line, e.Msg) }
@@ -75,11 +78,11 @@ func Parse(data []byte) (*File, error) {
 		case trimmed[0] == '[':
 			end := bytes.LastIndexByte(trimmed, ']')
 			if end < 0 {
-				return nil, &ParseError{lineNo, fmt.Sprintf("line %q is not a key-value pair, group, or comment", line)}
+				return nil, notKeyValue(lineNo, line)
 			}
 			name := string(trimmed[1:end])
 			if err := checkGroupName(name); err != nil {
-				return nil, &ParseError{lineNo, err.Error()}
+				return nil, &ParseError{lineNo, err.Error(), "Invalid group name: " + name}
 			}
 			cur = f.AddGroup(name)
 			if len(comments) > 0 && cur.Comment == nil {
@@ -89,14 +92,14 @@ func Parse(data []byte) (*File, error) {
 		default:
 			eq := bytes.IndexByte(trimmed, '=')
 			if eq < 0 {
-				return nil, &ParseError{lineNo, fmt.Sprintf("line %q is not a key-value pair, group, or comment", line)}
+				return nil, notKeyValue(lineNo, line)
 			}
 			if cur == nil {
-				return nil, &ParseError{lineNo, "key file does not start with a group"}
+				return nil, &ParseError{lineNo, "key file does not start with a group", "Key file does not start with a group"}
 			}
 			key := string(bytes.TrimRight(trimmed[:eq], " \t\v\f\r"))
 			if err := checkKeyName(key); err != nil {
-				return nil, &ParseError{lineNo, err.Error()}
+				return nil, &ParseError{lineNo, err.Error(), "Invalid key name: " + key}
 			}
 			val := string(bytes.TrimLeft(trimmed[eq+1:], " \t\v\f\r"))
 			cur.SetRaw(key, val)
@@ -104,6 +107,11 @@ func Parse(data []byte) (*File, error) {
 		}
 	}
 	return f, nil
+}
+
+func notKeyValue(lineNo int, line []byte) *ParseError {
+	return &ParseError{lineNo, fmt.Sprintf("line %q is not a key-value pair, group, or comment", line),
+		"Key file contains line “" + string(line) + "” which is not a key-value pair, group, or comment"}
 }
 
 func checkGroupName(name string) error {
@@ -233,14 +241,19 @@ func (g *Group) List(key string) ([]string, bool, error) {
 func (g *Group) SetList(key string, l []string) { g.SetRaw(key, JoinList(l, ';')) }
 
 // Escape escapes a string value: backslash, newline, tab, carriage return,
-// and a leading space (which the parser would otherwise drop).
+// and the leading spaces (which the parser would otherwise drop), every
+// one of them as GLib does.
 func Escape(s string) string {
 	var b strings.Builder
+	leading := true
 	for i := 0; i < len(s); i++ {
 		c := s[i]
+		if c != ' ' {
+			leading = false
+		}
 		switch c {
 		case ' ':
-			if i == 0 {
+			if leading {
 				b.WriteString(`\s`)
 			} else {
 				b.WriteByte(' ')

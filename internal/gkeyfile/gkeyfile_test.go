@@ -63,6 +63,12 @@ func TestEscapes(t *testing.T) {
 			t.Errorf("Unescape(Escape(%q)) = %q, %v", s, got, err)
 		}
 	}
+	// GLib escapes every leading space, and only those.
+	for in, want := range map[string]string{"  two  ": `\s\stwo  `, " a b": `\sa b`, "a  ": "a  "} {
+		if got := Escape(in); got != want {
+			t.Errorf("Escape(%q) = %q, want %q", in, got, want)
+		}
+	}
 	for _, bad := range []string{`end\`, `\x`} {
 		if _, err := Unescape(bad); err == nil {
 			t.Errorf("Unescape(%q) succeeded, want an error", bad)

@@ -121,7 +121,7 @@ func ReadFile(path, profileDir string, warn func(Warning)) (*Loaded, error) {
 	if g := kf.Group(GroupNMMeta); g != nil {
 		b := func(k string) bool {
 			raw, ok := g.Raw(k)
-			v, good := parseBoolWord(raw)
+			v, good := setting.ParseBoolWord(raw)
 			return ok && good && v
 		}
 		l.Meta.NMGenerated = b(KeyNMGenerated)

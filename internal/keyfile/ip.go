@@ -262,7 +262,7 @@ func (r *reader) fillRouteAttributes(s *setting.Setting, rt *setting.IPRoute, ke
 	if !ok || v == "" {
 		return
 	}
-	attrs, err := parseAttributes(v, ',', '=', true, routeAttrSpec)
+	attrs, err := setting.ParseAttributes(v, ',', '=', true, setting.RouteAttrSpec)
 	if err != nil {
 		return
 	}

@@ -86,37 +86,37 @@ func TestFilenames(t *testing.T) {
 }
 
 func TestParseAttributes(t *testing.T) {
-	route := routeAttrSpec
-	got, err := parseAttributes("mtu=1400,table=10,lock-mtu=true,src=1.2.3.4", ',', '=', true, route)
+	route := setting.RouteAttrSpec
+	got, err := setting.ParseAttributes("mtu=1400,table=10,lock-mtu=true,src=1.2.3.4", ',', '=', true, route)
 	if err != nil || len(got) != 4 || got["mtu"].Value() != uint32(1400) || got["lock-mtu"].Value() != true {
 		t.Fatalf("route options: %v %v", got, err)
 	}
 	// An unknown name swallows what follows it (NetworkManager does the
 	// same), so "mtu" is lost here.
-	got, err = parseAttributes("foo=1,mtu=1400", ',', '=', true, route)
+	got, err = setting.ParseAttributes("foo=1,mtu=1400", ',', '=', true, route)
 	if err != nil || len(got) != 0 {
 		t.Fatalf("unknown first: %v %v", got, err)
 	}
-	got, _ = parseAttributes("mtu=1400,foo=1", ',', '=', true, route)
+	got, _ = setting.ParseAttributes("mtu=1400,foo=1", ',', '=', true, route)
 	if len(got) != 1 {
 		t.Fatalf("unknown last: %v", got)
 	}
 	for _, bad := range []string{"mtu=x", "mtu=-1", "mtu", `mtu=1\`, "lock-mtu=maybe"} {
-		if _, err := parseAttributes(bad, ',', '=', true, route); err == nil {
-			t.Errorf("parseAttributes(%q) accepted", bad)
+		if _, err := setting.ParseAttributes(bad, ',', '=', true, route); err == nil {
+			t.Errorf("setting.ParseAttributes(%q) accepted", bad)
 		}
 	}
 	// Escapes in values.
-	got, err = parseAttributes(`type=uni\,cast`, ',', '=', true, route)
+	got, err = setting.ParseAttributes(`type=uni\,cast`, ',', '=', true, route)
 	if err != nil || got["type"].Value() != "uni,cast" {
 		t.Errorf("escaped value: %v %v", got, err)
 	}
 	// tc-style: same separator for attributes and values.
-	got, err = parseAttributes("parent 1: handle 2: sfq perturb 10", ' ', ' ', false, tcObjectSpec)
+	got, err = setting.ParseAttributes("parent 1: handle 2: sfq perturb 10", ' ', ' ', false, setting.TCObjectSpec)
 	if err != nil || got["parent"].Value() != "1:" || got["handle"].Value() != "2:" || got["kind"].Value() != "sfq" || got[""].Value() != "perturb 10" {
 		t.Errorf("tc: %v %v", got, err)
 	}
-	if s := formatAttributes(got, tcObjectSpec, ' ', ' '); !strings.Contains(s, "handle 2:") {
+	if s := setting.FormatAttributes(got, setting.TCObjectSpec, ' ', ' '); !strings.Contains(s, "handle 2:") {
 		t.Errorf("format: %q", s)
 	}
 }

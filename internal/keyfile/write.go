@@ -378,7 +378,7 @@ func (w *writer) writeAddressesOrRoutes(s *setting.Setting, p *setting.Property)
 		}
 		key := "route" + strconv.Itoa(i+1)
 		g.SetString(key, v)
-		if attrs := formatAttributes(r.Attrs, nil, ',', '='); attrs != "" {
+		if attrs := setting.FormatAttributes(r.Attrs, nil, ',', '='); attrs != "" {
 			g.SetString(key+"_options", attrs)
 		}
 	}
@@ -479,7 +479,7 @@ func (w *writer) writeSriovVFs(s *setting.Setting, p *setting.Property) {
 	g := w.group(s.Name())
 	for _, vf := range vfs {
 		idx, _ := vf.Attrs["index"].Value().(uint32)
-		g.SetString("vf."+strconv.FormatUint(uint64(idx), 10), sriovVFString(vf))
+		g.SetString("vf."+strconv.FormatUint(uint64(idx), 10), setting.SriovVFDetail(vf))
 	}
 }
 
@@ -487,7 +487,7 @@ func (w *writer) writeQdiscs(s *setting.Setting, p *setting.Property) {
 	qs, _ := s.Get(p.Name).([]setting.TCQdisc)
 	g := w.group(s.Name())
 	for _, q := range qs {
-		g.SetString("qdisc."+tcParentKey(u32Attr(q.Attrs, "parent")), qdiscRest(q))
+		g.SetString("qdisc."+setting.TCParentKey(setting.TCU32Attr(q.Attrs, "parent")), setting.QdiscRest(q))
 	}
 }
 
@@ -495,7 +495,7 @@ func (w *writer) writeTfilters(s *setting.Setting, p *setting.Property) {
 	fs, _ := s.Get(p.Name).([]setting.TCTfilter)
 	g := w.group(s.Name())
 	for _, f := range fs {
-		g.SetString("tfilter."+tcParentKey(u32Attr(f.Attrs, "parent")), tfilterRest(f))
+		g.SetString("tfilter."+setting.TCParentKey(setting.TCU32Attr(f.Attrs, "parent")), setting.TfilterRest(f))
 	}
 }
 

@@ -86,6 +86,19 @@ func doConnectionUp(a *App, _ *command, argv []string) {
 // activateConnection starts the activation of a profile, or of a device
 // with a profile the daemon chooses, and follows it.
 func (a *App) activateConnection(con *client.Connection, ifname, ap, pwds string) (int, string) {
+	act := &conActivation{a: a}
+	return a.startActivation(con, ifname, ap, pwds, true, func(dev *client.Device, ac *client.ActiveConnection, err error) {
+		act.dev = dev
+		act.started(ac, err)
+	})
+}
+
+// startActivation picks the device (and access point) for a profile or
+// an interface, reads the password file, registers nmcli's secret agent
+// (with agent) and asks the daemon to activate; started gets the chosen
+// device and the outcome.
+func (a *App) startActivation(con *client.Connection, ifname, ap, pwds string, agent bool,
+	started func(dev *client.Device, ac *client.ActiveConnection, err error)) (int, string) {
 	var dev *client.Device
 	var specific dbus.ObjectPath
 	switch {
@@ -111,9 +124,12 @@ func (a *App) activateConnection(con *client.Connection, ifname, ap, pwds string
 		return ExitUserInput, "invalid passwd-file '" + pwds + "': " + err.Error()
 	}
 	a.passwords = passwords
-	a.registerSecretAgent("nmcli-connect")
-	act := &conActivation{a: a, dev: dev}
-	a.client.ActivateConnectionAsync(context.Background(), con, dev, specific, act.started)
+	if agent {
+		a.registerSecretAgent("nmcli-connect")
+	}
+	a.client.ActivateConnectionAsync(context.Background(), con, dev, specific, func(ac *client.ActiveConnection, err error) {
+		started(dev, ac, err)
+	})
 	return 0, ""
 }
 

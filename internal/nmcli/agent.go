@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"errors"
+	"github.com/gonm/gonm/internal/setting"
 	"os"
 	"strings"
 
@@ -338,11 +339,17 @@ func (a *App) readlineEcho(echo bool, prompt string) string {
 	return s
 }
 
-func (a *App) readlineOK(prompt string, echo bool) (string, bool) {
-	a.print(prompt)
+// stdinReader is the buffered standard input every prompt reads from.
+func (a *App) stdinReader() *bufio.Reader {
 	if a.stdin == nil {
 		a.stdin = bufio.NewReader(a.env.Stdin)
 	}
+	return a.stdin
+}
+
+func (a *App) readlineOK(prompt string, echo bool) (string, bool) {
+	a.print(prompt)
+	a.stdinReader()
 	f, isFile := a.env.Stdin.(*os.File)
 	tty := isFile && isTerminal(f)
 	if !echo && tty {
@@ -408,29 +415,29 @@ func readPasswordFile(path string) (map[string]string, int, error) {
 		}
 		name := strings.TrimRight(l[:k], asciiSpace)
 		val := l[k+1:]
-		setting, prop, ok := strings.Cut(name, ".")
+		sname, prop, ok := strings.Cut(name, ".")
 		switch {
 		case !ok:
 			return nil, n, errors.New("missing dot for \"<setting>.<property>:<secret>\" format")
-		case setting == "":
+		case sname == "":
 			return nil, n, errors.New("missing setting for \"<setting>.<property>:<secret>\" format")
 		case prop == "":
 			return nil, n, errors.New("missing property for \"<setting>.<property>:<secret>\" format")
 		}
-		if setting == "wifi-sec" || setting == "wifi" {
-			setting = "802-11-wireless-security"
+		if sname == "wifi-sec" || sname == "wifi" {
+			sname = "802-11-wireless-security"
 		}
 		known := false
-		for _, s := range settingNames {
-			known = known || s == setting
+		for _, s := range setting.NmcliSettingOrder {
+			known = known || s == sname
 		}
 		if !known {
 			return nil, n, errors.New("invalid setting name")
 		}
-		if setting == "vpn" && strings.HasPrefix(prop, "secret.") {
+		if sname == "vpn" && strings.HasPrefix(prop, "secret.") {
 			prop = "secrets." + strings.TrimPrefix(prop, "secret.")
 		}
-		out[setting+"."+prop] = unescapeSecret(val)
+		out[sname+"."+prop] = unescapeSecret(val)
 	}
 	return out, -1, nil
 }

@@ -11,6 +11,7 @@ import (
 
 	"github.com/gonm/gonm/internal/client"
 	"github.com/gonm/gonm/internal/nmcli/format"
+	"github.com/gonm/gonm/internal/setting"
 )
 
 // matches reports whether cmd is a non-empty prefix of pattern: the rule
@@ -207,6 +208,16 @@ func (a *App) callCmd(c *command, argv []string) {
 		if !c.supportsOffline {
 			a.cmdErr(ExitUserInput, "Error: command doesn't support --offline mode.")
 			return
+		}
+		if c.needsOfflineConn {
+			if a.complete {
+				c := setting.NewConnection()
+				c.Add(setting.MustNewSetting("connection"))
+				a.offlineConns = []*setting.Connection{c}
+			} else if !a.readOfflineConnection() {
+				a.commandDone()
+				return
+			}
 		}
 		c.fn(a, c, argv)
 		a.commandDone()

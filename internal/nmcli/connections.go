@@ -10,6 +10,7 @@ import (
 
 	"github.com/gonm/gonm/internal/client"
 	"github.com/gonm/gonm/internal/nmcli/format"
+	"github.com/gonm/gonm/internal/setting"
 )
 
 func cmdConnection(a *App, _ *command, argv []string) {
@@ -17,16 +18,16 @@ func cmdConnection(a *App, _ *command, argv []string) {
 		{name: "show", fn: doConnectionsShow, usage: usageConnectionShow, needsClient: true, needsRunning: true},
 		{name: "up", fn: doConnectionUp, usage: usageConnectionUp, needsClient: true, needsRunning: true},
 		{name: "down", fn: doConnectionDown, usage: usageConnectionDown, needsClient: true, needsRunning: true},
-		{name: "add", fn: doConnectionNeedsSchema("connection add"), usage: usageConnectionAdd, needsClient: true, needsRunning: true, supportsOffline: true},
-		{name: "edit", fn: doConnectionNeedsSchema("connection edit"), usage: usageConnectionEdit, needsClient: true, needsRunning: true},
+		{name: "add", fn: doConnectionAdd, usage: usageConnectionAdd, needsClient: true, needsRunning: true, supportsOffline: true},
+		{name: "edit", fn: doConnectionEdit, usage: usageConnectionEdit, needsClient: true, needsRunning: true},
 		{name: "delete", fn: doConnectionDelete, usage: usageConnectionDelete, needsClient: true, needsRunning: true},
 		{name: "reload", fn: doConnectionReload, usage: usageConnectionReload},
 		{name: "load", fn: doConnectionLoad, usage: usageConnectionLoad, needsClient: true, needsRunning: true},
-		{name: "modify", fn: doConnectionNeedsSchema("connection modify"), usage: usageConnectionModify, needsClient: true, needsRunning: true, supportsOffline: true, needsOfflineConn: true},
-		{name: "clone", fn: doConnectionNeedsSchema("connection clone"), usage: usageConnectionClone, needsClient: true, needsRunning: true},
-		{name: "import", fn: doConnectionNeedsSchema("connection import"), usage: usageConnectionImport, needsClient: true, needsRunning: true},
-		{name: "export", fn: doConnectionNeedsSchema("connection export"), usage: usageConnectionExport, needsClient: true, needsRunning: true},
-		{name: "migrate", fn: doConnectionNeedsSchema("connection migrate"), usage: usageConnectionMigrate, needsClient: true, needsRunning: true},
+		{name: "modify", fn: doConnectionModify, usage: usageConnectionModify, needsClient: true, needsRunning: true, supportsOffline: true, needsOfflineConn: true},
+		{name: "clone", fn: doConnectionClone, usage: usageConnectionClone, needsClient: true, needsRunning: true},
+		{name: "import", fn: doConnectionImport, usage: usageConnectionImport, needsClient: true, needsRunning: true},
+		{name: "export", fn: doConnectionExport, usage: usageConnectionExport, needsClient: true, needsRunning: true},
+		{name: "migrate", fn: doConnectionMigrate, usage: usageConnectionMigrate, needsClient: true, needsRunning: true},
 		{name: "monitor", fn: doConnectionMonitor, usage: usageConnectionMonitor, needsClient: true, needsRunning: true},
 		{fn: doConnectionsShow, usage: usageConnection, needsClient: true, needsRunning: true},
 	}
@@ -34,28 +35,6 @@ func cmdConnection(a *App, _ *command, argv []string) {
 	a.startPolkitAgentTry()
 	a.doCmd(cmds, argv)
 }
-
-// doConnectionNeedsSchema stands in for the commands that parse or write
-// profile properties; they come with the settings schema.
-func doConnectionNeedsSchema(what string) func(a *App, c *command, argv []string) {
-	return func(a *App, _ *command, argv []string) {
-		if a.complete {
-			return
-		}
-		a.setError(ExitUnknown, errNotSupportedYet(what))
-	}
-}
-
-// settingNames are NetworkManager 1.42's setting names in its order; "-f"
-// of "connection show ID" accepts them. (The settings schema will own
-// this list.)
-var settingNames = []string{"6lowpan", "802-1x", "adsl", "bluetooth", "bond", "bond-port", "bridge",
-	"bridge-port", "cdma", "connection", "dcb", "dummy", "ethtool", "generic", "gsm", "hostname",
-	"infiniband", "ipv4", "ipv6", "ip-tunnel", "loopback", "macsec", "macvlan", "match",
-	"802-11-olpc-mesh", "ovs-bridge", "ovs-dpdk", "ovs-other-config", "ovs-external-ids",
-	"ovs-interface", "ovs-patch", "ovs-port", "pppoe", "ppp", "proxy", "serial", "sriov", "tc", "team",
-	"team-port", "tun", "user", "veth", "vlan", "vpn", "vrf", "vxlan", "wifi-p2p", "wimax",
-	"802-3-ethernet", "wireguard", "802-11-wireless", "802-11-wireless-security", "wpan"}
 
 // settingAliases are the short names nmcli shows for a few connection
 // types in pretty mode.
@@ -827,7 +806,7 @@ func splitConShowFields(input *string) (profile, active *string, errText string)
 		isAll := !hasDot && strings.EqualFold(name, "all")
 		isCommon := !hasDot && strings.EqualFold(name, "common")
 		found := false
-		for _, s := range settingNames {
+		for _, s := range setting.NmcliSettingOrder {
 			if isAll || isCommon || strings.EqualFold(name, s) {
 				p = append(p, f)
 				found = true
@@ -853,7 +832,7 @@ func splitConShowFields(input *string) (profile, active *string, errText string)
 		case strings.EqualFold(f, "active"):
 			groupActive = true
 		default:
-			sorted := append([]string(nil), settingNames...)
+			sorted := append([]string(nil), setting.NmcliSettingOrder...)
 			sort.Strings(sorted)
 			return nil, nil, "invalid field '" + f + "'; allowed fields: " + strings.Join(sorted, ",") +
 				" and " + format.Names(activeDetailGroups, "") + ", or profile,active"
@@ -963,11 +942,22 @@ func (a *App) showConnectionDetails(argv []string, activeOnly bool) {
 				a.print("\n")
 			}
 			newLine = true
-			if (withoutFields || profileFields != nil) && (explicit == nil || explicit.Connection() != nil) {
-				// The profile's setting sections need the settings schema.
-				a.setError(ExitUnknown, errNotSupportedYet("connection show ID")+
-					" Select active connection sections with -f (GENERAL,IP4,DHCP4,IP6,DHCP6,VPN) or -f active.")
-				return
+			if withoutFields || profileFields != nil {
+				var cn *client.Connection
+				if explicit != nil {
+					cn = explicit.Connection()
+				} else {
+					cn = groups[i]
+				}
+				if cn != nil {
+					c := profileOf(cn)
+					if a.showSecrets {
+						a.fetchSecrets(cn, c)
+					}
+					if !a.profileDetails(c, profileFields) {
+						return
+					}
+				}
 			}
 			if withoutFields || activeFields != nil {
 				for k, ac := range acs {

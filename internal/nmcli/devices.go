@@ -12,6 +12,7 @@ import (
 	"github.com/gonm/gonm/internal/client"
 	"github.com/gonm/gonm/internal/loop"
 	"github.com/gonm/gonm/internal/nmcli/format"
+	"github.com/gonm/gonm/internal/setting"
 )
 
 func cmdDevice(a *App, _ *command, argv []string) {
@@ -759,9 +760,8 @@ func doDeviceReapply(a *App, _ *command, argv []string) {
 	})
 }
 
-// doDeviceModify changes the applied connection; it needs the settings
-// schema to parse property names and values, which gonm's nmcli does not
-// have yet.
+// doDeviceModify changes the connection applied to a device (not its
+// profile) and reapplies it.
 func doDeviceModify(a *App, _ *command, argv []string) {
 	a.nextArg(&argv)
 	dev, code, msg := a.getDevice(&argv)
@@ -769,16 +769,44 @@ func doDeviceModify(a *App, _ *command, argv []string) {
 		a.setError(code, "Error: "+msg+".")
 		return
 	}
-	if a.complete {
-		return
+	if a.timeout == -1 {
+		a.timeout = 10
 	}
-	a.setError(ExitUnknown, errNotSupportedYet("device modify"))
-}
-
-// errNotSupportedYet is the answer of commands gonm's nmcli does not
-// implement yet.
-func errNotSupportedYet(what string) string {
-	return "Error: '" + what + "' is not supported yet by this nmcli."
+	a.nowait = a.timeout == 0
+	a.shouldWait++
+	args := append([]string(nil), argv...)
+	dev.GetAppliedConnectionAsync(context.Background(), func(s client.Settings, version uint64, err error) {
+		if err != nil {
+			a.setError(ExitUnknown, "Error: Reading applied connection from device '"+dev.Interface()+"' ("+string(dev.Path())+") failed: "+simpleMessage(err))
+			a.quit()
+			return
+		}
+		c, perr := setting.FromDBus(setting.Dict(s), setting.ParseBestEffort|setting.ParseClient)
+		if perr != nil || c == nil {
+			c = setting.NewConnection()
+		}
+		ps := a.newPropSession()
+		if err := ps.process(c, &args, true); err != nil {
+			a.setError(errCode(err), err.Error())
+			a.quit()
+			return
+		}
+		if a.complete {
+			a.quit()
+			return
+		}
+		dev.ReapplyAsync(context.Background(), client.Settings(c.ToDBusClient(setting.WithSecrets)), version, 0, func(err error) {
+			if err != nil {
+				a.setError(ExitDevDisconnect, "Error: Reapplying connection to device '"+dev.Interface()+"' ("+string(dev.Path())+") failed: "+simpleMessage(err))
+			} else {
+				if a.cfg.Output == format.PrettyOutput {
+					a.eraseLine()
+				}
+				a.print("Connection successfully reapplied to device '" + dev.Interface() + "'.\n")
+			}
+			a.quit()
+		})
+	})
 }
 
 func doDeviceSet(a *App, _ *command, argv []string) {

@@ -3,11 +3,13 @@
 // shell completion (--complete-args), and the commands that print or
 // change NetworkManager's state through internal/client, with output,
 // messages and exit codes as NetworkManager's nmcli produces them.
-// Rendering is internal/nmcli/format's. Commands that need the settings
-// schema (connection add/modify/clone/edit/import/export and the profile
-// sections of "connection show ID") answer "not supported yet". It may
-// call internal/client, internal/nmcli/format, internal/loop and
-// internal/version.
+// Rendering is internal/nmcli/format's; profiles are shown and parsed
+// through the settings schema's nmcli face (internal/setting), which the
+// profile commands (connection show ID, add, modify, clone, edit, import,
+// export, migrate, device modify, --offline through internal/keyfile)
+// build on. It may call internal/client, internal/nmcli/format,
+// internal/setting, internal/keyfile, internal/gkeyfile, internal/loop
+// and internal/version.
 package nmcli
 
 import (
@@ -24,6 +26,7 @@ import (
 	"github.com/gonm/gonm/internal/client"
 	"github.com/gonm/gonm/internal/loop"
 	"github.com/gonm/gonm/internal/nmcli/format"
+	"github.com/gonm/gonm/internal/setting"
 	"github.com/gonm/gonm/internal/version"
 )
 
@@ -81,6 +84,8 @@ type App struct {
 	done   bool
 
 	client *client.Client
+	// inEditor is set while "connection edit" runs its menus.
+	inEditor bool
 	// silentExit is set when input ended at a prompt (exitAtPrompt).
 	silentExit bool
 
@@ -109,6 +114,8 @@ type App struct {
 	passwords       map[string]string
 	stdin           *bufio.Reader
 	wifiListPrinted bool
+	// offlineConns holds the profile --offline commands work on.
+	offlineConns []*setting.Connection
 }
 
 // Main runs nmcli in this process and returns its exit status.
@@ -218,6 +225,9 @@ func (a *App) quit() {
 }
 
 func (a *App) onSignal(sig syscall.Signal) {
+	if a.ignoreInterrupt(sig) {
+		return
+	}
 	a.returnValue = 0x80 + int(sig)
 	a.returnText = fmt.Sprintf("Error: nmcli terminated by signal %s (%d)", signalName(sig), int(sig))
 	a.quit()

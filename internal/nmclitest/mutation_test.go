@@ -38,6 +38,11 @@ func mutationSteps() []step {
 		s("c", "up", NamePort2), s("-f", "BRIDGE", "d", "show", "br0"),
 		s("c", "down", NameMany, NameDHCP), s("c", "down", NameMany), s("c", "up", NameMany),
 		s("c", "up", NameDHCP), s("-f", "DHCP4.OPTION", "-t", "d", "show", "eth3"),
+		s("d", "modify", "eth1", "ipv4.dns", "192.0.2.99"), s("-f", "IP4.DNS", "d", "show", "eth1"),
+		s("d", "modify", "eth1", "+ipv4.addresses", "192.0.2.11/24"), s("-f", "IP4.ADDRESS", "d", "show", "eth1"),
+		s("d", "modify", "eth1", "-ipv4.addresses", "192.0.2.11/24"), s("-t", "-f", "IP4", "d", "show", "eth1"),
+		s("d", "modify", "eth1", "ipv4.bogus", "1"), s("d", "modify", "eth1", "remove", "ipv6"),
+		s("c", "migrate", NameSpare), s("c", "migrate", "--plugin", "keyfile", NameStatic, NameMany), s("c", "migrate"),
 		s("c", "delete", NameSpare), s("c", "delete", NameSpare), s("c", "delete", "uuid", UUIDUnicode, "id", NameSpace),
 		s("c"), s("c", "reload"), s("c", "load", "/nonexistent/x.nmconnection"),
 		s("g", "logging", "level", "DEBUG", "domains", "CORE,DEVICE"), s("g", "logging"),
@@ -92,6 +97,9 @@ func settle(t *testing.T, w *World) {
 func TestMutations(t *testing.T) {
 	kind := DaemonFromEnv()
 	ref := NewWorld(t, kind)
+	if !ref.ManagesDevices() {
+		t.Skipf("the %s daemon shows no devices yet: the state-changing steps need them", kind)
+	}
 	ref.Populate()
 	ours := NewWorld(t, kind)
 	ours.Populate()
@@ -119,7 +127,7 @@ func TestMutations(t *testing.T) {
 		// Both run at the same time, so that timed steps see the same
 		// moments.
 		done := make(chan Result, 1)
-		go func() { done <- run(ours, progs["nmcli"][1]) }()
+		go func() { done <- run(ours, progs["nmcli"][2]) }()
 		want := run(ref, ReferenceNmcli)
 		got := <-done
 		if st.settle {

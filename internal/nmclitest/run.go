@@ -91,11 +91,12 @@ func (w *World) Run(program string, args []string, opts RunOptions) Result {
 	return RunIn(w.env, w.NS, w.home(), program, args, opts)
 }
 
+// home is made on first use; runs may start from several goroutines.
 func (w *World) home() string {
-	if w.homeDir == "" {
+	w.homeOnce.Do(func() {
 		w.homeDir = testbed.TempDir(w.env)
 		os.MkdirAll(filepath.Join(w.homeDir, "config"), 0o755)
-	}
+	})
 	return w.homeDir
 }
 
@@ -179,6 +180,37 @@ func Normalize(b []byte) []byte {
 	b = epochRE.ReplaceAll(b, []byte("<TIMESTAMP>"))
 	b = dateRE.ReplaceAll(b, []byte("<DATE>"))
 	return b
+}
+
+// StripDescriptions drops the text of the editor's property
+// descriptions ("=== [name] ===" up to the next prompt, setting header or
+// description), which gonm writes in its own words; the headers stay.
+func StripDescriptions(b []byte) []byte {
+	var out []string
+	skip := false
+	for _, line := range strings.SplitAfter(string(b), "\n") {
+		switch {
+		case strings.HasPrefix(line, "=== ["):
+			skip = true
+			out = append(out, line)
+			continue
+		case strings.HasPrefix(line, "nmcli") || strings.HasPrefix(line, "<<< "):
+			skip = false
+		}
+		if !skip {
+			out = append(out, line)
+		}
+	}
+	return []byte(strings.Join(out, ""))
+}
+
+// objectNumberRE is the number ending a profile's or an activation's
+// object path: the daemon counts them, so each run gets new ones.
+var objectNumberRE = regexp.MustCompile(`(/org/freedesktop/NetworkManager/(?:Settings|ActiveConnection))/[0-9]+`)
+
+// NormalizeObjectNumbers replaces those numbers by N.
+func NormalizeObjectNumbers(b []byte) []byte {
+	return objectNumberRE.ReplaceAll(b, []byte("$1/N"))
 }
 
 // SortLines sorts the lines of b, for output whose order nmcli itself

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -13,34 +14,42 @@ import (
 	"github.com/gonm/gonm/internal/testbed"
 )
 
-// unsupportedRE is gonm's nmcli's answer for commands that need the
-// settings schema.
-var unsupportedRE = regexp.MustCompile(`^Error: '[A-Za-z ]+' is not supported yet by this nmcli\.`)
-
-// programs are the two builds of each program: the reference's and ours.
-type programs map[string][2]string
+// programs are the builds of each program: the reference's, ours
+// without the race detector (most lines) and ours with it (the lines
+// whose code runs goroutines side by side: the editor, monitors,
+// agents).
+type programs map[string][3]string
 
 func newPrograms(t *testing.T) programs {
 	return programs{
-		"nmcli":     {ReferenceNmcli, testbed.Binary(t, "nmcli")},
-		"nm-online": {ReferenceOnline, testbed.Binary(t, "nm-online")},
+		"nmcli":     {ReferenceNmcli, testbed.PlainBinary(t, "nmcli"), testbed.Binary(t, "nmcli")},
+		"nm-online": {ReferenceOnline, testbed.PlainBinary(t, "nm-online"), testbed.Binary(t, "nm-online")},
 	}
+}
+
+// pick returns the reference's program and ours for a case.
+func (p programs) pick(cs Case) (ref, ours string) {
+	bins := p[cs.program()]
+	if cs.Race {
+		return bins[0], bins[2]
+	}
+	return bins[0], bins[1]
 }
 
 // compareCase runs one case with both programs and reports differences.
 func compareCase(t *testing.T, run func(program string, args []string, opts RunOptions) Result, progs programs, cs Case) {
 	t.Helper()
 	opts := RunOptions{Env: cs.Env, Stdin: cs.Stdin, Interrupt: cs.Interrupt}
-	bins := progs[cs.program()]
-	ref, ours := bins[0], bins[1]
+	ref, ours := progs.pick(cs)
 	got := run(ours, cs.Args, opts)
-	if cs.Unsupported {
-		if got.Code != 1 || !unsupportedRE.Match(got.Stderr) {
-			t.Errorf("%s: want the \"not supported yet\" error, got %s", cs.Name(), got)
-		}
-		return
-	}
 	want := run(ref, cs.Args, opts)
+	compareResults(t, cs, ref, ours, want, got)
+}
+
+// compareResults normalizes two results of a case and reports how they
+// differ.
+func compareResults(t *testing.T, cs Case, ref, ours string, want, got Result) {
+	t.Helper()
 	want.Stdout, want.Stderr = Normalize(want.Stdout), Normalize(want.Stderr)
 	got.Stdout, got.Stderr = Normalize(got.Stdout), Normalize(got.Stderr)
 	// nm-online names itself by argv[0] in errors.
@@ -55,6 +64,9 @@ func compareCase(t *testing.T, run func(program string, args []string, opts RunO
 		}
 		want.Stdout, got.Stdout = lastFrame(want.Stdout), lastFrame(got.Stdout)
 	}
+	if cs.OwnDescriptions {
+		want.Stdout, got.Stdout = StripDescriptions(want.Stdout), StripDescriptions(got.Stdout)
+	}
 	if cs.Overview146 {
 		want.Stdout = LimitOverview(want.Stdout)
 	}
@@ -63,25 +75,104 @@ func compareCase(t *testing.T, run func(program string, args []string, opts RunO
 	}
 }
 
+// compareConcurrently runs cases that do not change anything (nor
+// depend on the moment) a few at a time: the daemon serves several
+// nmclis at once, and most of a run is waiting for it.
+func compareConcurrently(t *testing.T, run func(program string, args []string, opts RunOptions) Result, progs programs, cases []Case) {
+	t.Helper()
+	const workers = 4
+	work := make(chan Case)
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for cs := range work {
+				compareCase(t, run, progs, cs)
+			}
+		}()
+	}
+	var timed []Case
+	for _, cs := range cases {
+		if cs.Interrupt > 0 || cs.Progress {
+			timed = append(timed, cs)
+			continue
+		}
+		work <- cs
+	}
+	close(work)
+	wg.Wait()
+	for _, cs := range timed {
+		compareCase(t, run, progs, cs)
+	}
+}
+
 // TestReadOnly runs the read-only command lines against one daemon, then
 // checks what only gonm's nmcli has (JSON) and the bash completion on the
-// same state.
+// same state, and last the lines that change profiles (each undoing what
+// it did) on that same daemon.
 func TestReadOnly(t *testing.T) {
 	w := NewWorld(t, DaemonFromEnv())
-	w.Populate()
 	progs := newPrograms(t)
+	if !w.ManagesDevices() {
+		// The profile commands need no device: they run on the profiles
+		// alone.
+		w.PopulateProfiles()
+		t.Run("differential", func(t *testing.T) {
+			// nm-online waits for a connected device.
+			var cases []Case
+			for _, cs := range ReadOnlyCases() {
+				if cs.program() != "nm-online" {
+					cases = append(cases, cs)
+				}
+			}
+			compareConcurrently(t, w.Run, progs, cases)
+		})
+		t.Run("profiles", func(t *testing.T) { compareProfileCases(t, w, progs) })
+		t.Skipf("the %s daemon shows no devices yet: the lines ran on profiles alone (no activations), nm-online's are skipped", w.Kind)
+	}
+	w.Populate()
 	t.Run("differential", func(t *testing.T) {
 		cases := ReadOnlyCases()
 		t.Logf("%d read-only command lines", len(cases))
 		if len(cases) < 150 {
 			t.Errorf("the suite has %d read-only cases; it is meant to have at least 150", len(cases))
 		}
-		for _, cs := range cases {
-			compareCase(t, w.Run, progs, cs)
-		}
+		compareConcurrently(t, w.Run, progs, cases)
 	})
 	t.Run("json", func(t *testing.T) { checkJSON(t, w, progs["nmcli"][1]) })
 	t.Run("bash-completion", func(t *testing.T) { checkBashCompletion(t, w, progs["nmcli"][1]) })
+	t.Run("profiles", func(t *testing.T) { compareProfileCases(t, w, progs) })
+}
+
+// compareProfileCases runs the cases that change profiles, one at a
+// time, each side undoing what it did.
+func compareProfileCases(t *testing.T, w *World, progs programs) {
+	cases := ProfileCases()
+	t.Logf("%d command lines changing profiles", len(cases))
+	base := w.profilePaths()
+	for _, cs := range cases {
+		ref, ours := progs.pick(cs)
+		want := w.runProfileCase(base, ref, cs)
+		got := w.runProfileCase(base, ours, cs)
+		compareResults(t, cs, ref, ours, want, got)
+	}
+}
+
+// TestOffline compares --offline add and modify, which need no daemon
+// (nor a bus).
+func TestOffline(t *testing.T) {
+	testbed.RequireRoot(t)
+	testbed.RequireReference(t)
+	ns := testbed.NewNetns(t)
+	home := testbed.TempDir(t)
+	progs := newPrograms(t)
+	run := func(program string, args []string, opts RunOptions) Result {
+		return RunIn(t, ns, home, program, args, opts)
+	}
+	cases := OfflineCases()
+	t.Logf("%d --offline command lines", len(cases))
+	compareConcurrently(t, run, progs, cases)
 }
 
 // LimitOverview applies NetworkManager 1.46's limit to a 1.42 overview:
@@ -163,9 +254,7 @@ func TestNotRunning(t *testing.T) {
 	w := NewBareWorld(t, DaemonFromEnv())
 	progs := newPrograms(t)
 	t.Logf("%d command lines without NetworkManager", len(NotRunningCases()))
-	for _, cs := range NotRunningCases() {
-		compareCase(t, w.Run, progs, cs)
-	}
+	compareConcurrently(t, w.Run, progs, NotRunningCases())
 
 	// nm-online -s waits for the daemon to come and finish starting.
 	type res struct {
@@ -191,9 +280,7 @@ func TestNotRunning(t *testing.T) {
 	}
 	// The daemon is up with no state of the suite's.
 	t.Logf("%d command lines on a fresh daemon", len(FreshDaemonCases()))
-	for _, cs := range FreshDaemonCases() {
-		compareCase(t, w.Run, progs, cs)
-	}
+	compareConcurrently(t, w.Run, progs, FreshDaemonCases())
 }
 
 // TestUnreachableBus compares both programs when the bus cannot be
@@ -208,9 +295,7 @@ func TestUnreachableBus(t *testing.T) {
 		return RunIn(t, ns, home, program, args, opts)
 	}
 	t.Logf("%d command lines with an unreachable bus", len(UnreachableBusCases()))
-	for _, cs := range UnreachableBusCases() {
-		compareCase(t, run, progs, cs)
-	}
+	compareConcurrently(t, run, progs, UnreachableBusCases())
 }
 
 // fakeManager is a stand-in NetworkManager on the bus that reports

@@ -385,6 +385,18 @@ func (c *Connection) ToDBus(secrets Secrets) Dict {
 	return out
 }
 
+// ToDBusClient encodes a profile as clients (libnm) send it to the
+// daemon: without the legacy forms of properties that have current ones.
+func (c *Connection) ToDBusClient(secrets Secrets) Dict {
+	d := c.ToDBus(secrets)
+	for _, k := range legacyKeys {
+		if sd, ok := d[k.setting]; ok {
+			delete(sd, k.legacy)
+		}
+	}
+	return d
+}
+
 // ParseFlags choose how strictly FromDBus parses.
 type ParseFlags int
 
@@ -396,7 +408,49 @@ const (
 	ParseBestEffort
 	// ParseNormalize normalizes and verifies the result.
 	ParseNormalize
+	// ParseClient reads a profile the way clients (libnm) do: where the
+	// daemon sent both the legacy and the current form of a property,
+	// the current one counts (the daemon itself prefers the legacy one).
+	ParseClient
 )
+
+// legacyKeys pairs the legacy D-Bus keys with the ones that replace them.
+var legacyKeys = []struct{ setting, legacy, current string }{
+	{"ipv4", "addresses", "address-data"}, {"ipv6", "addresses", "address-data"},
+	{"ipv4", "routes", "route-data"}, {"ipv6", "routes", "route-data"},
+	{"ipv4", "dns", "dns-data"}, {"ipv6", "dns", "dns-data"},
+	{"802-3-ethernet", "cloned-mac-address", "assigned-mac-address"},
+	{"802-11-wireless", "cloned-mac-address", "assigned-mac-address"},
+}
+
+// dropLegacyKeys returns d without the legacy keys whose current form is
+// present.
+func dropLegacyKeys(d Dict) Dict {
+	out := make(Dict, len(d))
+	for name, sd := range d {
+		out[name] = sd
+	}
+	for _, k := range legacyKeys {
+		sd, ok := out[k.setting]
+		if !ok {
+			continue
+		}
+		if _, hasCur := sd[k.current]; !hasCur {
+			continue
+		}
+		if _, hasLegacy := sd[k.legacy]; !hasLegacy {
+			continue
+		}
+		cp := make(map[string]dbus.Variant, len(sd))
+		for key, v := range sd {
+			if key != k.legacy {
+				cp[key] = v
+			}
+		}
+		out[k.setting] = cp
+	}
+	return out
+}
 
 // FromDBus decodes a profile as NetworkManager's daemon does
 // (_nm_simple_connection_new_from_dbus). With ParseNormalize it also
@@ -405,6 +459,9 @@ const (
 func FromDBus(d Dict, flags ParseFlags) (*Connection, *Error) {
 	strict := flags&ParseStrict != 0
 	bestEffort := flags&ParseBestEffort != 0
+	if flags&ParseClient != 0 {
+		d = dropLegacyKeys(d)
+	}
 	if !bestEffort {
 		if con, ok := d["connection"]; ok {
 			if perm, ok := con["permissions"]; ok && perm.Signature().String() != "as" {

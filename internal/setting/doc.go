@@ -6,8 +6,11 @@
 // and nmcli need. From those tables the package derives the a{sa{sv}}
 // conversion in both directions (dbus.go), validation and normalization
 // with NetworkManager's error codes and messages (verify.go and each
-// setting's verify function), and the data nmcli and the nm-settings man
-// page use (nmcli.go).
+// setting's verify function), and nmcli's face of every property: how
+// nmcli 1.42 shows a value and parses what users type, its aliases,
+// completion and the editor's descriptions (the nmcli*.go files, with
+// the per-property Nmcli annotations of the tables), plus the text forms
+// nmcli and the keyfile plugin share (textforms.go).
 //
 // The package is pure data and logic: it does no I/O and keeps no global
 // state besides its tables, so any layer may call it. The keyfile plugin

@@ -80,16 +80,6 @@ type Property struct {
 	info *Info
 }
 
-// Nmcli is the nmcli face of a property.
-type Nmcli struct {
-	// Order is the position in `nmcli connection show ID` within the
-	// setting (1-based), as nmcli 1.42 lists them.
-	Order int
-	// Alias is the short name `nmcli connection add` accepts
-	// ("con-name", "ifname", "ip4", ...).
-	Alias string
-}
-
 // KeyfileHint tells the keyfile plugin how a property deviates from the
 // generic rules for its kind.
 type KeyfileHint struct {
@@ -124,6 +114,15 @@ type Info struct {
 	// Gendata settings (ethtool) take any key on D-Bus and reject unknown
 	// or mistyped ones when verified, as NetworkManager does.
 	Gendata bool
+	// NmcliTitle is nmcli's name for the setting in the editor.
+	NmcliTitle string
+	// NmcliParts lists, for a connection type, the settings its profiles
+	// may have in nmcli, the mandatory ones marked; nil for settings that
+	// are not connection types.
+	NmcliParts []NmcliPart
+	// NmcliInit fills a setting nmcli creates (connection add, the
+	// editor) so that it is valid.
+	NmcliInit func(s *Setting)
 	// dbus lists the keys of the setting's D-Bus dictionary, sorted by
 	// name: the properties with a D-Bus type plus the D-Bus-only keys.
 	dbus  []*dbusKey

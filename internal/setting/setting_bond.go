@@ -9,11 +9,13 @@ import (
 )
 
 var settingBond = &Info{
-	Name:     "bond",
-	Priority: prioHWBase,
+	Name:       "bond",
+	NmcliTitle: "Bond device",
+	NmcliParts: []NmcliPart{{"connection", true}, {"bond", true}, {"802-3-ethernet", false}, {"ethtool", false}},
+	Priority:   prioHWBase,
 	Props: []*Property{
 		// D-Bus only: interface-name (s)
-		{Name: "options", Kind: KindStrDict, DBus: "a{ss}", Default: map[string]string{"mode": "balance-rr"}, AlwaysEmit: true, KeepEmpty: true, Nmcli: &Nmcli{Order: 1}},
+		{Name: "options", Kind: KindStrDict, DBus: "a{ss}", Default: map[string]string{"mode": "balance-rr"}, AlwaysEmit: true, KeepEmpty: true, Nmcli: &Nmcli{Order: 1, Type: bondOptionsType}},
 	},
 	Verify: verifyBond,
 }
@@ -355,4 +357,14 @@ func normalizeBondOptions(c *Connection) bool {
 		s.MustSet("options", n)
 	}
 	return changed
+}
+
+// BondOptionNames lists the option names bond.options accepts, in
+// NetworkManager's order.
+func BondOptionNames() []string {
+	out := make([]string, len(BondOptions))
+	for i, o := range BondOptions {
+		out[i] = o.Name
+	}
+	return out
 }

@@ -1,8 +1,9 @@
 package setting
 
 var settingBondPort = &Info{
-	Name:     "bond-port",
-	Priority: prioAux,
+	Name:       "bond-port",
+	NmcliTitle: "Bond port",
+	Priority:   prioAux,
 	Props: []*Property{
 		{Name: "queue-id", Kind: KindUint32, DBus: "u", Range: rng(0, 65535), Direct: true, Nmcli: &Nmcli{Order: 1, Alias: "queue-id"}},
 	},

@@ -1,8 +1,9 @@
 package setting
 
 var settingBridgePort = &Info{
-	Name:     "bridge-port",
-	Priority: prioAux,
+	Name:       "bridge-port",
+	NmcliTitle: "Bridge port",
+	Priority:   prioAux,
 	Props: []*Property{
 		{Name: "hairpin-mode", Kind: KindBool, DBus: "b", Direct: true, Nmcli: &Nmcli{Order: 3, Alias: "hairpin"}},
 		{Name: "path-cost", Kind: KindUint32, DBus: "u", Default: uint32(100), Range: rng(0, 65535), Direct: true, Nmcli: &Nmcli{Order: 2, Alias: "path-cost"}},

@@ -1,7 +1,9 @@
 package setting
 
 var settingGeneric = &Info{
-	Name:     "generic",
-	Priority: prioHWBase,
-	Props:    []*Property{},
+	Name:       "generic",
+	NmcliTitle: "Generic settings",
+	NmcliParts: []NmcliPart{{"connection", true}, {"generic", true}},
+	Priority:   prioHWBase,
+	Props:      []*Property{},
 }

@@ -1,6 +1,7 @@
 package setting
 
 import (
+	"math"
 	"strconv"
 	"strings"
 
@@ -15,7 +16,7 @@ import (
 func ipProps(af int, order map[string]int) []*Property {
 	n := func(name string) *Nmcli {
 		if o, ok := order[name]; ok {
-			return &Nmcli{Order: o}
+			return ipNmcli(af, name, o)
 		}
 		return nil
 	}
@@ -57,8 +58,10 @@ func ipProps(af int, order map[string]int) []*Property {
 }
 
 var settingIpv4 = &Info{
-	Name:     "ipv4",
-	Priority: prioIP,
+	Name:       "ipv4",
+	NmcliTitle: "IPv4 protocol",
+	NmcliInit:  func(s *Setting) { s.MustSet("method", "auto") },
+	Priority:   prioIP,
 	Props: append(ipProps(AFInet, map[string]int{
 		"method": 1, "dns": 2, "dns-search": 3, "dns-options": 4, "dns-priority": 5, "addresses": 6,
 		"gateway": 7, "routes": 8, "route-metric": 9, "route-table": 10, "routing-rules": 11,
@@ -71,14 +74,16 @@ var settingIpv4 = &Info{
 		&Property{Name: "dhcp-client-id", Kind: KindString, DBus: "s", Direct: true, Nmcli: &Nmcli{Order: 15}},
 		&Property{Name: "dhcp-fqdn", Kind: KindString, DBus: "s", Direct: true, Nmcli: &Nmcli{Order: 20}},
 		&Property{Name: "dhcp-vendor-class-identifier", Kind: KindString, DBus: "s", Direct: true, Nmcli: &Nmcli{Order: 26}},
-		&Property{Name: "link-local", Kind: KindInt32, DBus: "i", Direct: true, Nmcli: &Nmcli{Order: 27}},
+		&Property{Name: "link-local", Kind: KindInt32, DBus: "i", Direct: true, Nmcli: &Nmcli{Order: 27, Type: enumType{e: enumIP4LinkLocal}}},
 	),
 	Verify: verifyIP4,
 }
 
 var settingIpv6 = &Info{
-	Name:     "ipv6",
-	Priority: prioIP,
+	Name:       "ipv6",
+	NmcliTitle: "IPv6 protocol",
+	NmcliInit:  func(s *Setting) { s.MustSet("method", "auto") },
+	Priority:   prioIP,
 	Props: append(ipProps(AFInet6, map[string]int{
 		"method": 1, "dns": 2, "dns-search": 3, "dns-options": 4, "dns-priority": 5, "addresses": 6,
 		"gateway": 7, "routes": 8, "route-metric": 9, "route-table": 10, "routing-rules": 11,
@@ -87,15 +92,55 @@ var settingIpv6 = &Info{
 		"mtu": 21, "dhcp-duid": 22, "dhcp-iaid": 23, "dhcp-timeout": 24, "dhcp-send-hostname": 25,
 		"dhcp-hostname": 26, "dhcp-hostname-flags": 27, "auto-route-ext-gw": 28, "token": 29,
 	}),
-		&Property{Name: "ip6-privacy", Kind: KindInt32, DBus: "i", Default: int32(-1), Values: []int64{-1, 0, 1, 2}, Direct: true, Nmcli: &Nmcli{Order: 18}},
-		&Property{Name: "addr-gen-mode", Kind: KindInt32, DBus: "i", Default: int32(AddrGenModeDefault), Direct: true, Nmcli: &Nmcli{Order: 19},
+		&Property{Name: "ip6-privacy", Kind: KindInt32, DBus: "i", Default: int32(-1), Values: []int64{-1, 0, 1, 2}, Direct: true, Nmcli: &Nmcli{Order: 18,
+			Type: enumType{e: enumIP6Privacy, getNicks: []EnumValue{{1, "enabled, prefer public IP"}, {2, "enabled, prefer temporary IP"}}}}},
+		&Property{Name: "addr-gen-mode", Kind: KindInt32, DBus: "i", Default: int32(AddrGenModeDefault), Direct: true, Nmcli: &Nmcli{Order: 19, Type: enumType{e: enumAddrGenMode, format: enumPrettyText | enumParsableText}},
 			KF: KeyfileHint{WriteDefault: true}},
-		&Property{Name: "ra-timeout", Kind: KindInt32, DBus: "i", Range: rng(0, 2147483647), Direct: true, Nmcli: &Nmcli{Order: 20}},
-		&Property{Name: "mtu", Kind: KindUint32, DBus: "u", Direct: true, Nmcli: &Nmcli{Order: 21}},
+		&Property{Name: "ra-timeout", Kind: KindInt32, DBus: "i", Range: rng(0, 2147483647), Direct: true, Nmcli: &Nmcli{Order: 20, Type: intType{nicks: timeoutNicks}}},
+		&Property{Name: "mtu", Kind: KindUint32, DBus: "u", Direct: true, Nmcli: &Nmcli{Order: 21, Type: mtuType{showAuto: true}}},
 		&Property{Name: "dhcp-duid", Kind: KindString, DBus: "s", Direct: true, Nmcli: &Nmcli{Order: 22}},
 		&Property{Name: "token", Kind: KindString, DBus: "s", Direct: true, Nmcli: &Nmcli{Order: 29}},
 	),
 	Verify: verifyIP6,
+}
+
+// timeoutNicks name the special values of DHCP and RA timeouts.
+var timeoutNicks = []IntNick{{0, "default"}, {math.MaxInt32, "infinity"}}
+
+// ipNmcli is the nmcli face of the properties ipv4 and ipv6 share.
+func ipNmcli(af int, name string, order int) *Nmcli {
+	fam := "4"
+	methods := []string{"auto", "link-local", "manual", "shared", "disabled"}
+	if af == AFInet6 {
+		fam = "6"
+		methods = []string{"ignore", "auto", "dhcp", "link-local", "manual", "shared", "disabled"}
+	}
+	x := &Nmcli{Order: order}
+	switch name {
+	case "method":
+		x.Type = ipMethodType{allowed: methods}
+	case "dns-options":
+		x.Type = dnsOptionsType
+	case "addresses":
+		x.Alias, x.Inf = "ip"+fam, InfMulti
+	case "gateway":
+		x.Alias, x.Type = "gw"+fam, gatewayType{}
+	case "route-table":
+		x.Type = intType{nicks: []IntNick{{0, "unspec"}, {254, "main"}}}
+	case "replace-local-rule", "auto-route-ext-gw":
+		x.Type = ternaryType{}
+	case "dhcp-timeout":
+		x.Type = intType{nicks: timeoutNicks}
+	case "dhcp-hostname-flags":
+		x.Type = enumType{e: flagsDHCPHostname}
+	case "required-timeout":
+		x.Type = intType{nicks: []IntNick{{-1, "default"}, {math.MaxInt32, "infinity"}}}
+	case "dad-timeout":
+		x.Type = intType{nicks: []IntNick{{-1, "default"}, {0, "off"}}}
+	case "dhcp-reject-servers":
+		x.Type = multilistType{validate: ipv4OrSubnet, add: addAlways}
+	}
+	return x
 }
 
 // ipv6.addr-gen-mode values.

@@ -1,10 +1,12 @@
 package setting
 
 var settingLoopback = &Info{
-	Name:     "loopback",
-	Priority: prioHWBase,
+	Name:       "loopback",
+	NmcliTitle: "Loopback settings",
+	NmcliParts: []NmcliPart{{"connection", true}, {"loopback", true}},
+	Priority:   prioHWBase,
 	Props: []*Property{
-		{Name: "mtu", Kind: KindUint32, DBus: "u", Direct: true, Nmcli: &Nmcli{Order: 1, Alias: "mtu"}},
+		{Name: "mtu", Kind: KindUint32, DBus: "u", Direct: true, Nmcli: &Nmcli{Order: 1, Alias: "mtu", Type: mtuType{showAuto: true}}},
 	},
 	Verify: verifyLoopback,
 }

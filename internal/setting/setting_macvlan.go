@@ -1,11 +1,15 @@
 package setting
 
+import "math"
+
 var settingMacvlan = &Info{
-	Name:     "macvlan",
-	Priority: prioHWBase,
+	Name:       "macvlan",
+	NmcliTitle: "macvlan connection",
+	NmcliParts: []NmcliPart{{"connection", true}, {"macvlan", true}, {"802-3-ethernet", false}, {"ethtool", false}},
+	Priority:   prioHWBase,
 	Props: []*Property{
-		{Name: "mode", Kind: KindUint32, DBus: "u", Direct: true, Nmcli: &Nmcli{Order: 2, Alias: "mode"}},
-		{Name: "parent", Kind: KindString, DBus: "s", Direct: true, Nmcli: &Nmcli{Order: 1, Alias: "dev"}},
+		{Name: "mode", Kind: KindUint32, DBus: "u", Direct: true, Nmcli: &Nmcli{Order: 2, Alias: "mode", Inf: InfRequired, Type: enumType{e: enumMacvlanMode, min: 1, max: math.MaxInt32, hasRange: true}}},
+		{Name: "parent", Kind: KindString, DBus: "s", Direct: true, Nmcli: &Nmcli{Order: 1, Alias: "dev", Inf: InfRequired}},
 		{Name: "promiscuous", Kind: KindBool, DBus: "b", Default: true, Direct: true, Nmcli: &Nmcli{Order: 3}},
 		{Name: "tap", Kind: KindBool, DBus: "b", Direct: true, Nmcli: &Nmcli{Order: 4, Alias: "tap"}},
 	},

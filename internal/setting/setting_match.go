@@ -1,13 +1,14 @@
 package setting
 
 var settingMatch = &Info{
-	Name:     "match",
-	Priority: prioAux,
+	Name:       "match",
+	NmcliTitle: "Match",
+	Priority:   prioAux,
 	Props: []*Property{
-		{Name: "driver", Kind: KindStrv, DBus: "as", Direct: true, Nmcli: &Nmcli{Order: 3}},
-		{Name: "interface-name", Kind: KindStrv, DBus: "as", Direct: true, Nmcli: &Nmcli{Order: 1}},
-		{Name: "kernel-command-line", Kind: KindStrv, DBus: "as", Direct: true, Nmcli: &Nmcli{Order: 2}},
-		{Name: "path", Kind: KindStrv, DBus: "as", Direct: true, Nmcli: &Nmcli{Order: 4}},
+		{Name: "driver", Kind: KindStrv, DBus: "as", Direct: true, Nmcli: &Nmcli{Order: 3, Type: multilistType{split: splitEscapedSpaces, add: addAlways}}},
+		{Name: "interface-name", Kind: KindStrv, DBus: "as", Direct: true, Nmcli: &Nmcli{Order: 1, Type: multilistType{split: splitEscapedSpaces, add: addAlways}}},
+		{Name: "kernel-command-line", Kind: KindStrv, DBus: "as", Direct: true, Nmcli: &Nmcli{Order: 2, Type: multilistType{split: splitEscapedSpaces, add: addAlways}}},
+		{Name: "path", Kind: KindStrv, DBus: "as", Direct: true, Nmcli: &Nmcli{Order: 4, Type: multilistType{split: splitEscapedSpaces, add: addAlways}}},
 	},
 	Verify: verifyMatch,
 }

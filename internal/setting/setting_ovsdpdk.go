@@ -1,8 +1,10 @@
 package setting
 
 var settingOvsDpdk = &Info{
-	Name:     "ovs-dpdk",
-	Priority: prioHWBase,
+	Name:       "ovs-dpdk",
+	NmcliTitle: "Open vSwitch DPDK interface settings",
+	NmcliParts: []NmcliPart{{"connection", true}, {"ovs-dpdk", true}},
+	Priority:   prioHWBase,
 	Props: []*Property{
 		{Name: "devargs", Kind: KindString, DBus: "s", Direct: true, Nmcli: &Nmcli{Order: 1}},
 		{Name: "n-rxq", Kind: KindUint32, DBus: "u", Direct: true, Nmcli: &Nmcli{Order: 2}},

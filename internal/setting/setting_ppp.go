@@ -1,8 +1,9 @@
 package setting
 
 var settingPpp = &Info{
-	Name:     "ppp",
-	Priority: prioAux,
+	Name:       "ppp",
+	NmcliTitle: "PPP settings",
+	Priority:   prioAux,
 	Props: []*Property{
 		{Name: "baud", Kind: KindUint32, DBus: "u", Direct: true, Nmcli: &Nmcli{Order: 14}},
 		{Name: "crtscts", Kind: KindBool, DBus: "b", Direct: true, Nmcli: &Nmcli{Order: 13}},
@@ -10,7 +11,7 @@ var settingPpp = &Info{
 		{Name: "lcp-echo-interval", Kind: KindUint32, DBus: "u", Direct: true, Nmcli: &Nmcli{Order: 18}},
 		{Name: "mppe-stateful", Kind: KindBool, DBus: "b", Direct: true, Nmcli: &Nmcli{Order: 12}},
 		{Name: "mru", Kind: KindUint32, DBus: "u", Range: rng(0, 16384), Direct: true, Nmcli: &Nmcli{Order: 15}},
-		{Name: "mtu", Kind: KindUint32, DBus: "u", Direct: true, Nmcli: &Nmcli{Order: 16}},
+		{Name: "mtu", Kind: KindUint32, DBus: "u", Direct: true, Nmcli: &Nmcli{Order: 16, Type: mtuType{showAuto: true}}},
 		{Name: "no-vj-comp", Kind: KindBool, DBus: "b", Direct: true, Nmcli: &Nmcli{Order: 9}},
 		{Name: "noauth", Kind: KindBool, DBus: "b", Default: true, Direct: true, Nmcli: &Nmcli{Order: 1}},
 		{Name: "nobsdcomp", Kind: KindBool, DBus: "b", Direct: true, Nmcli: &Nmcli{Order: 7}},

@@ -6,12 +6,14 @@ import (
 )
 
 var settingProxy = &Info{
-	Name:     "proxy",
-	Priority: prioIP,
+	Name:       "proxy",
+	NmcliTitle: "Proxy",
+	NmcliInit:  func(s *Setting) { s.MustSet("method", int32(0)) },
+	Priority:   prioIP,
 	Props: []*Property{
 		{Name: "browser-only", Kind: KindBool, DBus: "b", Direct: true, Nmcli: &Nmcli{Order: 2, Alias: "browser-only"}},
-		{Name: "method", Kind: KindInt32, DBus: "i", Direct: true, Nmcli: &Nmcli{Order: 1, Alias: "method"}},
-		{Name: "pac-script", Kind: KindString, DBus: "s", Direct: true, Nmcli: &Nmcli{Order: 4, Alias: "pac-script"}},
+		{Name: "method", Kind: KindInt32, DBus: "i", Direct: true, Nmcli: &Nmcli{Order: 1, Alias: "method", Type: enumType{e: enumProxyMethod, format: enumPrettyText | enumParsableText, preSet: proxyMethodPreSet}}},
+		{Name: "pac-script", Kind: KindString, DBus: "s", Direct: true, Nmcli: &Nmcli{Order: 4, Alias: "pac-script", Type: stringType{validate: pacScriptValidate}}},
 		{Name: "pac-url", Kind: KindString, DBus: "s", Direct: true, Nmcli: &Nmcli{Order: 3, Alias: "pac-url"}},
 	},
 	Verify: verifyProxy,

@@ -3,12 +3,13 @@ package setting
 import "github.com/godbus/dbus/v5"
 
 var settingSerial = &Info{
-	Name:     "serial",
-	Priority: prioHWAux,
+	Name:       "serial",
+	NmcliTitle: "Serial settings",
+	Priority:   prioHWAux,
 	Props: []*Property{
 		{Name: "baud", Kind: KindUint32, DBus: "u", Default: uint32(57600), Direct: true, Nmcli: &Nmcli{Order: 1}},
 		{Name: "bits", Kind: KindUint32, DBus: "u", Default: uint32(8), Range: rng(5, 8), Direct: true, Nmcli: &Nmcli{Order: 2}},
-		{Name: "parity", Kind: KindInt32, DBus: "y", Values: []int64{0, 1, 2}, Nmcli: &Nmcli{Order: 3}},
+		{Name: "parity", Kind: KindInt32, DBus: "y", Values: []int64{0, 1, 2}, Nmcli: &Nmcli{Order: 3, Type: enumType{e: enumSerialParity, nicks: []EnumValue{{1, "E"}, {1, "e"}, {2, "O"}, {2, "o"}, {0, "N"}, {0, "n"}}, format: enumPrettyText | enumParsableText}}},
 		{Name: "send-delay", Kind: KindUint64, DBus: "t", Direct: true, Nmcli: &Nmcli{Order: 5}},
 		{Name: "stopbits", Kind: KindUint32, DBus: "u", Default: uint32(1), Range: rng(1, 2), Direct: true, Nmcli: &Nmcli{Order: 4}},
 	},

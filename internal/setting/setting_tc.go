@@ -1,8 +1,9 @@
 package setting
 
 var settingTc = &Info{
-	Name:     "tc",
-	Priority: prioIP,
+	Name:       "tc",
+	NmcliTitle: "Traffic controls",
+	Priority:   prioIP,
 	Props: []*Property{
 		{Name: "qdiscs", Kind: KindTCQdiscs, DBus: "aa{sv}", Nmcli: &Nmcli{Order: 1}},
 		{Name: "tfilters", Kind: KindTCTfilters, DBus: "aa{sv}", Nmcli: &Nmcli{Order: 2}},

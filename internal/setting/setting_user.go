@@ -7,8 +7,9 @@ import (
 )
 
 var settingUser = &Info{
-	Name:     "user",
-	Priority: prioUser,
+	Name:       "user",
+	NmcliTitle: "User settings",
+	Priority:   prioUser,
 	Props: []*Property{
 		{Name: "data", Kind: KindStrDict, DBus: "a{ss}", Default: map[string]string{}, AlwaysEmit: true},
 	},

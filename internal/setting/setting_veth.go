@@ -1,10 +1,12 @@
 package setting
 
 var settingVeth = &Info{
-	Name:     "veth",
-	Priority: prioHWBase,
+	Name:       "veth",
+	NmcliTitle: "Veth connection",
+	NmcliParts: []NmcliPart{{"connection", true}, {"veth", true}, {"802-3-ethernet", false}, {"ethtool", false}},
+	Priority:   prioHWBase,
 	Props: []*Property{
-		{Name: "peer", Kind: KindString, DBus: "s", Direct: true, Nmcli: &Nmcli{Order: 1, Alias: "peer"}},
+		{Name: "peer", Kind: KindString, DBus: "s", Direct: true, Nmcli: &Nmcli{Order: 1, Alias: "peer", Inf: InfRequired}},
 	},
 	Verify: verifyVeth,
 }

@@ -1,16 +1,19 @@
 package setting
 
 var settingVlan = &Info{
-	Name:     "vlan",
-	Priority: prioHWBase,
+	Name:       "vlan",
+	NmcliTitle: "VLAN connection",
+	NmcliParts: []NmcliPart{{"connection", true}, {"vlan", true}, {"802-3-ethernet", false}, {"ethtool", false}},
+	NmcliInit:  func(s *Setting) { s.MustSet("id", uint32(1)) },
+	Priority:   prioHWBase,
 	Props: []*Property{
-		{Name: "egress-priority-map", Kind: KindStrv, DBus: "as", Default: []string{}, AlwaysEmit: true, Nmcli: &Nmcli{Order: 6, Alias: "egress"}},
-		{Name: "flags", Kind: KindUint32, DBus: "u", Default: uint32(1), Mask: 0xf, AlwaysEmit: true, KF: KeyfileHint{WriteDefault: true}, Nmcli: &Nmcli{Order: 3, Alias: "flags"}},
-		{Name: "id", Kind: KindUint32, DBus: "u", Range: rng(0, 4095), Direct: true, Nmcli: &Nmcli{Order: 2, Alias: "id"}},
-		{Name: "ingress-priority-map", Kind: KindStrv, DBus: "as", Default: []string{}, AlwaysEmit: true, Nmcli: &Nmcli{Order: 5, Alias: "ingress"}},
+		{Name: "egress-priority-map", Kind: KindStrv, DBus: "as", Default: []string{}, AlwaysEmit: true, Nmcli: &Nmcli{Order: 6, Alias: "egress", Type: priorityMapType{egress: true}}},
+		{Name: "flags", Kind: KindUint32, DBus: "u", Default: uint32(1), Mask: 0xf, AlwaysEmit: true, KF: KeyfileHint{WriteDefault: true}, Nmcli: &Nmcli{Order: 3, Alias: "flags", Type: vlanFlagsType{}}},
+		{Name: "id", Kind: KindUint32, DBus: "u", Range: rng(0, 4095), Direct: true, Nmcli: &Nmcli{Order: 2, Alias: "id", Inf: InfRequired}},
+		{Name: "ingress-priority-map", Kind: KindStrv, DBus: "as", Default: []string{}, AlwaysEmit: true, Nmcli: &Nmcli{Order: 5, Alias: "ingress", Type: priorityMapType{}}},
 		// D-Bus only: interface-name (s)
-		{Name: "parent", Kind: KindString, DBus: "s", Direct: true, Nmcli: &Nmcli{Order: 1, Alias: "dev"}},
-		{Name: "protocol", Kind: KindString, DBus: "s", Direct: true, Nmcli: &Nmcli{Order: 4}},
+		{Name: "parent", Kind: KindString, DBus: "s", Direct: true, Nmcli: &Nmcli{Order: 1, Alias: "dev", Inf: InfRequired}},
+		{Name: "protocol", Kind: KindString, DBus: "s", Direct: true, Nmcli: &Nmcli{Order: 4, Type: stringType{allowed: []string{"802.1Q", "802.1ad"}}}},
 	},
 	Verify: verifyVlan,
 }

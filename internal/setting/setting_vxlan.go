@@ -1,12 +1,14 @@
 package setting
 
 var settingVxlan = &Info{
-	Name:     "vxlan",
-	Priority: prioHWBase,
+	Name:       "vxlan",
+	NmcliTitle: "VXLAN connection",
+	NmcliParts: []NmcliPart{{"connection", true}, {"vxlan", true}, {"802-3-ethernet", false}, {"ethtool", false}},
+	Priority:   prioHWBase,
 	Props: []*Property{
 		{Name: "ageing", Kind: KindUint32, DBus: "u", Default: uint32(300), Direct: true, Nmcli: &Nmcli{Order: 10}},
 		{Name: "destination-port", Kind: KindUint32, DBus: "u", Default: uint32(8472), Range: rng(0, 65535), Direct: true, Nmcli: &Nmcli{Order: 7, Alias: "destination-port"}},
-		{Name: "id", Kind: KindUint32, DBus: "u", Range: rng(0, 16777215), Direct: true, Nmcli: &Nmcli{Order: 2, Alias: "id"}},
+		{Name: "id", Kind: KindUint32, DBus: "u", Range: rng(0, 16777215), Direct: true, Nmcli: &Nmcli{Order: 2, Alias: "id", Inf: InfRequired}},
 		{Name: "l2-miss", Kind: KindBool, DBus: "b", Direct: true, Nmcli: &Nmcli{Order: 15}},
 		{Name: "l3-miss", Kind: KindBool, DBus: "b", Direct: true, Nmcli: &Nmcli{Order: 16}},
 		{Name: "learning", Kind: KindBool, DBus: "b", Default: true, Direct: true, Nmcli: &Nmcli{Order: 12}},

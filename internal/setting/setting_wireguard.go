@@ -11,14 +11,16 @@ import (
 
 // The "wireguard" setting: key, port and peers of a WireGuard interface.
 var settingWireguard = &Info{
-	Name:     "wireguard",
-	Priority: prioHWBase,
+	Name:       "wireguard",
+	NmcliTitle: "WireGuard VPN settings",
+	NmcliParts: []NmcliPart{{"connection", true}, {"wireguard", true}},
+	Priority:   prioHWBase,
 	Props: []*Property{
-		{Name: "fwmark", Kind: KindUint32, DBus: "u", Direct: true, Nmcli: &Nmcli{Order: 4}},
-		{Name: "ip4-auto-default-route", Kind: KindInt32, DBus: "i", Default: int32(-1), Values: ternaryValues, Direct: true, Nmcli: &Nmcli{Order: 7}},
-		{Name: "ip6-auto-default-route", Kind: KindInt32, DBus: "i", Default: int32(-1), Values: ternaryValues, Direct: true, Nmcli: &Nmcli{Order: 8}},
+		{Name: "fwmark", Kind: KindUint32, DBus: "u", Direct: true, Nmcli: &Nmcli{Order: 4, Type: intType{base: 16}}},
+		{Name: "ip4-auto-default-route", Kind: KindInt32, DBus: "i", Default: int32(-1), Values: ternaryValues, Direct: true, Nmcli: &Nmcli{Order: 7, Type: ternaryType{}}},
+		{Name: "ip6-auto-default-route", Kind: KindInt32, DBus: "i", Default: int32(-1), Values: ternaryValues, Direct: true, Nmcli: &Nmcli{Order: 8, Type: ternaryType{}}},
 		{Name: "listen-port", Kind: KindUint32, DBus: "u", Range: rng(0, 65535), Direct: true, Nmcli: &Nmcli{Order: 3}},
-		{Name: "mtu", Kind: KindUint32, DBus: "u", Direct: true, Nmcli: &Nmcli{Order: 6}},
+		{Name: "mtu", Kind: KindUint32, DBus: "u", Direct: true, Nmcli: &Nmcli{Order: 6, Type: mtuType{}}},
 		{Name: "peer-routes", Kind: KindBool, DBus: "b", Default: true, Direct: true, Nmcli: &Nmcli{Order: 5}},
 		{Name: "peers", Kind: KindWireGuardPeers, DBus: "aa{sv}"},
 		{Name: "private-key", Kind: KindString, DBus: "s", Secret: true, Direct: true, Nmcli: &Nmcli{Order: 1},

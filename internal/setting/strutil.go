@@ -31,7 +31,7 @@ func escapedTokensSplit(s, delims string) []string {
 		if w == "" {
 			continue
 		}
-		out = append(out, unescapeBackslashes(w))
+		out = append(out, unescapeBackslashes(w, delims))
 	}
 	return out
 }
@@ -53,14 +53,19 @@ func trimUnescapedSpace(w string) string {
 	return w
 }
 
-func unescapeBackslashes(w string) string {
+// unescapeBackslashes drops the backslash before a delimiter, a
+// backslash or white space; other backslashes are kept, as in
+// NetworkManager.
+func unescapeBackslashes(w, delims string) string {
 	if !strings.Contains(w, `\`) {
 		return w
 	}
 	var b strings.Builder
 	for i := 0; i < len(w); i++ {
 		if w[i] == '\\' && i+1 < len(w) {
-			i++
+			if n := w[i+1]; n == '\\' || isASCIISpace(n) || strings.IndexByte(delims, n) >= 0 {
+				i++
+			}
 		}
 		b.WriteByte(w[i])
 	}

@@ -24,14 +24,27 @@ var (
 // needed. A build failure fails the test.
 func Binary(env Env, name string) string {
 	env.Helper()
-	path, err := binary(name)
+	path, err := binary(name, raceSupported())
 	if err != nil {
 		env.Fatalf("testbed: %v", err)
 	}
 	return path
 }
 
-func binary(name string) (string, error) {
+// PlainBinary is Binary without the race detector, for suites that run a
+// program many times to compare its output and would spend most of their
+// time in the detector's start-up and bookkeeping. GONM_BIN_DIR's
+// programs serve both.
+func PlainBinary(env Env, name string) string {
+	env.Helper()
+	path, err := binary(name, false)
+	if err != nil {
+		env.Fatalf("testbed: %v", err)
+	}
+	return path
+}
+
+func binary(name string, race bool) (string, error) {
 	if dir := os.Getenv("GONM_BIN_DIR"); dir != "" {
 		p := filepath.Join(dir, name)
 		if _, err := os.Stat(p); err != nil {
@@ -41,7 +54,11 @@ func binary(name string) (string, error) {
 	}
 	buildMu.Lock()
 	defer buildMu.Unlock()
-	if p, ok := builtPaths[name]; ok {
+	key := name
+	if !race {
+		key = name + ".plain"
+	}
+	if p, ok := builtPaths[key]; ok {
 		return p, nil
 	}
 	root, err := repoRoot()
@@ -59,9 +76,17 @@ func binary(name string) (string, error) {
 			return "", err
 		}
 	}
+	// Both builds keep the program's name (programs print it).
 	out := filepath.Join(buildDir, name)
+	if !race {
+		dir := filepath.Join(buildDir, "plain")
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			return "", err
+		}
+		out = filepath.Join(dir, name)
+	}
 	args := []string{"build", "-o", out}
-	if raceSupported() {
+	if race {
 		args = append(args, "-race")
 	}
 	cmd := exec.Command("go", append(args, "./cmd/"+name)...)
@@ -69,7 +94,7 @@ func binary(name string) (string, error) {
 	if msg, err := cmd.CombinedOutput(); err != nil {
 		return "", fmt.Errorf("go build ./cmd/%s: %v\n%s", name, err, msg)
 	}
-	builtPaths[name] = out
+	builtPaths[key] = out
 	return out, nil
 }
 

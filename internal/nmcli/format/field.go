@@ -28,6 +28,9 @@ type Value struct {
 	Color  Color
 	// IsDefault marks a value that --overview hides.
 	IsDefault bool
+	// Hide leaves the field out of the output (newer profile properties
+	// at their default).
+	Hide bool
 }
 
 // Str is a set string value.

@@ -206,7 +206,7 @@ func (p *Printer) fill(targets []any, cols []*column) ([]*headerCell, [][]cell) 
 		for i, h := range hdrs {
 			v := h.col.sel.Field.value(t, gt)
 			c := cell{hdr: h, color: v.Color, val: v}
-			if !(v.IsDefault && p.Cfg.Overview) {
+			if !(v.IsDefault && p.Cfg.Overview) && !v.Hide {
 				h.toPrint = true
 			}
 			if v.IsStrv && p.Cfg.Multiline {
