@@ -18,6 +18,7 @@ import (
 type daemonBus struct {
 	conn    *dbus.Conn
 	exp     *bus.Exporter
+	auth    *auth.Authority
 	manager *manager.Manager
 }
 
@@ -60,7 +61,7 @@ func startBus(l *loop.Loop, logs *logging.Logging, configs *configHolder, o *opt
 		return nil, err
 	}
 	configs.Subscribe(func(cfg *config.Config, _ config.Change, _ *config.Config) { m.ApplyConfig(cfg) })
-	return &daemonBus{conn: conn, exp: exp, manager: m}, nil
+	return &daemonBus{conn: conn, exp: exp, auth: authority, manager: m}, nil
 }
 
 // acquireName takes NetworkManager's well-known name, without queueing.
