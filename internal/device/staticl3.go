@@ -52,15 +52,19 @@ func (s *staticL3) wanted() ([]platform.Address, []platform.Route) {
 		if f == int(fam6) && cfg.LinkLocal6 {
 			if ll, ok := s.linkLocal(cfg); ok {
 				addrs = append(addrs, platform.Address{Index: s.ifindex, Address: ll, PrefixLen: 64,
-					Flags: unix.IFA_F_NOPREFIXROUTE | unix.IFA_F_PERMANENT})
+					Flags: unix.IFA_F_NOPREFIXROUTE | unix.IFA_F_PERMANENT,
+					Valid: platform.LifetimeInfinite, Preferred: platform.LifetimeInfinite})
 				routes = append(routes, platform.Route{Table: platform.TableMain, Dst: netip.MustParsePrefix("fe80::/64"),
 					Index: s.ifindex, Metric: 256, Protocol: unix.RTPROT_KERNEL, Type: unix.RTN_UNICAST})
 			}
 		}
 		for _, p := range cfg.Addresses {
 			a := platform.Address{Index: s.ifindex, Address: p.Addr(), PrefixLen: uint8(p.Bits()),
-				Flags: unix.IFA_F_NOPREFIXROUTE}
+				Flags: unix.IFA_F_NOPREFIXROUTE, Valid: platform.LifetimeInfinite, Preferred: platform.LifetimeInfinite}
 			if p.Addr().Is4() {
+				// The kernel reports the local address as the peer of an
+				// ordinary IPv4 address; the identity includes it.
+				a.Peer = p.Addr()
 				if p.Bits() < 31 {
 					a.Broadcast = broadcastOf(p)
 				}
