@@ -74,8 +74,15 @@ func (bridgeKind) spec(d *Device, c *setting.Connection, _ *Device) (*platform.L
 		MulticastHashMax:  b.Uint32("multicast-hash-max"),
 		Set: []uint16{unix.IFLA_BR_STP_STATE, unix.IFLA_BR_PRIORITY, unix.IFLA_BR_FORWARD_DELAY,
 			unix.IFLA_BR_HELLO_TIME, unix.IFLA_BR_MAX_AGE, unix.IFLA_BR_AGEING_TIME,
-			unix.IFLA_BR_MCAST_SNOOPING, unix.IFLA_BR_VLAN_FILTERING, unix.IFLA_BR_VLAN_DEFAULT_PVID,
-			unix.IFLA_BR_MCAST_HASH_MAX},
+			unix.IFLA_BR_MCAST_SNOOPING, unix.IFLA_BR_MCAST_HASH_MAX},
+	}
+	// VLAN filtering is sent only when asked for: kernels built without it
+	// refuse the attribute even to switch it off.
+	if bd.VlanFiltering {
+		bd.Set = append(bd.Set, unix.IFLA_BR_VLAN_FILTERING)
+	}
+	if bd.VlanDefaultPVID != 1 {
+		bd.Set = append(bd.Set, unix.IFLA_BR_VLAN_DEFAULT_PVID)
 	}
 	spec := &platform.LinkSpec{Name: d.iface, Data: bd}
 	if mac := b.Str("mac-address"); mac != "" {

@@ -1,8 +1,10 @@
 package difftest
 
 import (
+	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/gonm/gonm/internal/testbed"
 )
@@ -83,6 +85,163 @@ func TestActivateDeactivateEthernet(t *testing.T) {
 				t.Fatalf("%s: activate: %v", s.name, err)
 			}
 			s.waitState("eth1", 100)
+		},
+	}
+	compareSides(t, sc)
+}
+
+// Carrier lost and back on an activated veth (the peer goes down and up):
+// the device waits out the grace period, deactivates, and autoconnects
+// again when carrier returns.
+func TestCarrierOffOn(t *testing.T) {
+	sc := scenario{
+		profiles: map[string]string{"c1.nmconnection": strings.Replace(profileC1, "autoconnect=false", "autoconnect=true", 1)},
+		conf:     "[device]\ncarrier-wait-timeout=1000\n",
+		setup: func(s *side) {
+			testbed.Veth(t, s.ns, "eth1", s.peer, "peer1")
+		},
+		steps: func(s *side) {
+			s.waitState("eth1", 100)
+			testbed.LinkUp(t, s.peer, "peer1", false)
+			s.waitState("eth1", 20)
+			testbed.LinkUp(t, s.peer, "peer1", true)
+			s.waitState("eth1", 100)
+		},
+	}
+	compareSides(t, sc)
+}
+
+// A bridge profile with a veth port: the port waits for the bridge, the
+// bridge stays in IP configuration until it has carrier; taking the
+// bridge down takes the port down and deletes the bridge.
+func TestBridgeWithPort(t *testing.T) {
+	sc := scenario{
+		profiles: map[string]string{
+			"br0.nmconnection": `[connection]
+id=br0
+uuid=2c7c1c35-3f0a-4d1f-a9d3-0e2e3a1b0b01
+type=bridge
+autoconnect=false
+interface-name=br0
+
+[bridge]
+stp=false
+
+[ipv4]
+method=manual
+address1=192.0.2.1/24
+
+[ipv6]
+method=disabled
+`,
+			"port1.nmconnection": `[connection]
+id=port1
+uuid=2c7c1c35-3f0a-4d1f-a9d3-0e2e3a1b0b02
+type=ethernet
+autoconnect=false
+interface-name=eth1
+master=br0
+slave-type=bridge
+`},
+		setup: func(s *side) {
+			testbed.Veth(t, s.ns, "eth1", s.peer, "peer1")
+		},
+		steps: func(s *side) {
+			s.waitState("eth1", 30)
+			if err := s.activate("2c7c1c35-3f0a-4d1f-a9d3-0e2e3a1b0b01", ""); err != nil {
+				t.Fatalf("%s: activate br0: %v", s.name, err)
+			}
+			s.waitState("br0", 70)
+			if err := s.activate("2c7c1c35-3f0a-4d1f-a9d3-0e2e3a1b0b02", "eth1"); err != nil {
+				t.Fatalf("%s: activate port1: %v", s.name, err)
+			}
+			s.waitState("eth1", 100)
+			s.waitState("br0", 100)
+			if m := s.ns.MustIP("-o", "link", "show", "eth1"); !strings.Contains(m, "master br0") {
+				t.Errorf("%s: eth1 not attached: %s", s.name, m)
+			}
+			if err := s.disconnect("br0"); err != nil {
+				t.Fatalf("%s: disconnect br0: %v", s.name, err)
+			}
+			s.waitState("eth1", 30)
+			s.until("br0 deleted", 10*time.Second, func() bool {
+				_, err := s.ns.IP("link", "show", "br0")
+				return err != nil
+			})
+		},
+	}
+	compareSides(t, sc)
+}
+
+// A port whose controller does not exist is refused with
+// NetworkManager's error; nothing changes state.
+func TestMissingController(t *testing.T) {
+	var errs []string
+	sc := scenario{
+		profiles: map[string]string{
+			"port1.nmconnection": `[connection]
+id=port1
+uuid=2c7c1c35-3f0a-4d1f-a9d3-0e2e3a1b0b02
+type=ethernet
+autoconnect=false
+interface-name=eth1
+master=nosuchbr
+slave-type=bridge
+`},
+		setup: func(s *side) {
+			testbed.Veth(t, s.ns, "eth1", s.peer, "peer1")
+		},
+		steps: func(s *side) {
+			s.waitState("eth1", 30)
+			err := s.activate("2c7c1c35-3f0a-4d1f-a9d3-0e2e3a1b0b02", "eth1")
+			errs = append(errs, fmt.Sprint(err))
+		},
+	}
+	compareSides(t, sc)
+	if len(errs) != 2 || errs[0] != errs[1] || errs[0] == "<nil>" {
+		t.Errorf("errors differ or missing:\nNetworkManager 1.42: %v\ngonm: %v", errs[0], errs[1:])
+	}
+}
+
+// An IPv6 address another host already uses: duplicate address detection
+// fails and the activation fails with NetworkManager's reason, then the
+// device goes back to disconnected.
+func TestAddressCollision(t *testing.T) {
+	sc := scenario{
+		profiles: map[string]string{"c6.nmconnection": `[connection]
+id=c6
+uuid=6d0b8a64-1d6e-4a2b-9d1c-0a6f7c6b1a16
+type=ethernet
+autoconnect=false
+interface-name=eth1
+
+[ipv4]
+method=disabled
+
+[ipv6]
+method=manual
+address1=2001:db8::1/64
+`},
+		setup: func(s *side) {
+			testbed.Veth(t, s.ns, "eth1", s.peer, "peer1")
+			testbed.AddAddr(t, s.peer, "peer1", "2001:db8::1/64", "nodad")
+		},
+		steps: func(s *side) {
+			s.waitState("eth1", 30)
+			if err := s.activate("6d0b8a64-1d6e-4a2b-9d1c-0a6f7c6b1a16", "eth1"); err != nil {
+				t.Fatalf("%s: activate: %v", s.name, err)
+			}
+			s.until("failure", 30*time.Second, func() bool {
+				s.mu.Lock()
+				defer s.mu.Unlock()
+				for _, e := range s.events {
+					if strings.HasPrefix(e, "device eth1: 120 ") {
+						return true
+					}
+				}
+				return false
+			})
+			s.waitState("eth1", 30)
 		},
 	}
 	compareSides(t, sc)
