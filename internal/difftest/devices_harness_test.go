@@ -92,7 +92,7 @@ func runSide(t *testing.T, name string, sc scenario) *side {
 			s.uuids = append(s.uuids, m[1])
 		}
 	}
-	dopts := testbed.DaemonOptions{Dir: dir, Quiet: true}
+	dopts := testbed.DaemonOptions{Dir: dir, Quiet: os.Getenv("DIFFTEST_VERBOSE") == "" || name == "nm"}
 	if sc.conf != "" {
 		dopts.Config = testbed.DefaultConfig + "\n" + sc.conf
 	}
@@ -223,9 +223,11 @@ func (s *side) profilePath(uuid string) dbus.ObjectPath {
 	if err == nil {
 		return p
 	}
-	// gonm before its Settings objects exist: profiles are numbered in
-	// the order of their files.
-	for i, u := range s.uuids {
+	// gonm before its Settings objects exist: the store numbers the
+	// profiles it loads in the order of their UUIDs.
+	uuids := append([]string(nil), s.uuids...)
+	sort.Strings(uuids)
+	for i, u := range uuids {
 		if u == uuid {
 			return dbus.ObjectPath(fmt.Sprintf("/org/freedesktop/NetworkManager/Settings/%d", i+1))
 		}

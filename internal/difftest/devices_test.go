@@ -246,3 +246,77 @@ address1=2001:db8::1/64
 	}
 	compareSides(t, sc)
 }
+
+// Software devices created from profiles on activation and deleted
+// afterwards: macvlan on a veth, vxlan, tun and tap.
+func TestSoftwareKinds(t *testing.T) {
+	prof := func(id, uuid, typ, iface, extra string) string {
+		return fmt.Sprintf("[connection]\nid=%s\nuuid=%s\ntype=%s\nautoconnect=false\ninterface-name=%s\n\n%s\n[ipv4]\nmethod=manual\naddress1=%s\n\n[ipv6]\nmethod=disabled\n",
+			id, uuid, typ, iface, extra, map[string]string{"mv0": "192.0.2.10/24", "vx0": "192.0.2.11/24", "tun0": "192.0.2.12/24", "tap0": "192.0.2.13/24"}[iface])
+	}
+	profiles := map[string]string{
+		"mv0.nmconnection":  prof("mv0", "11111111-0000-4000-8000-000000000001", "macvlan", "mv0", "[macvlan]\nmode=2\nparent=eth1\n"),
+		"vx0.nmconnection":  prof("vx0", "11111111-0000-4000-8000-000000000002", "vxlan", "vx0", "[vxlan]\nid=42\nremote=198.51.100.1\ndestination-port=4789\n"),
+		"tun0.nmconnection": prof("tun0", "11111111-0000-4000-8000-000000000003", "tun", "tun0", "[tun]\nmode=1\n"),
+		"tap0.nmconnection": prof("tap0", "11111111-0000-4000-8000-000000000004", "tun", "tap0", "[tun]\nmode=2\n"),
+	}
+	sc := scenario{
+		profiles: profiles,
+		setup: func(s *side) {
+			testbed.Veth(t, s.ns, "eth1", s.peer, "peer1")
+		},
+		steps: func(s *side) {
+			s.waitState("eth1", 30)
+			for i, iface := range []string{"mv0", "vx0", "tun0", "tap0"} {
+				uuid := fmt.Sprintf("11111111-0000-4000-8000-00000000000%d", i+1)
+				if err := s.activate(uuid, ""); err != nil {
+					t.Fatalf("%s: activate %s: %v", s.name, iface, err)
+				}
+				s.waitState(iface, 100)
+				if err := s.disconnect(iface); err != nil {
+					t.Fatalf("%s: disconnect %s: %v", s.name, iface, err)
+				}
+				s.until(iface+" deleted", 10*time.Second, func() bool {
+					_, err := s.ns.IP("link", "show", iface)
+					return err != nil
+				})
+			}
+		},
+	}
+	compareSides(t, sc)
+}
+
+// Autoconnect picks the profile with the higher autoconnect-priority; a
+// profile that keeps failing is retried autoconnect-retries times, then
+// blocked.
+func TestAutoconnectOrderAndRetries(t *testing.T) {
+	p := func(id, uuid string, prio int, ipv6 string) string {
+		return fmt.Sprintf("[connection]\nid=%s\nuuid=%s\ntype=ethernet\ninterface-name=eth1\nautoconnect-priority=%d\nautoconnect-retries=2\n\n[ipv4]\nmethod=disabled\n\n[ipv6]\nmethod=manual\naddress1=%s\n",
+			id, uuid, prio, ipv6)
+	}
+	sc := scenario{
+		profiles: map[string]string{
+			// The preferred profile collides with the peer's address and
+			// fails; after its retries the other one connects.
+			"a.nmconnection": p("high", "22222222-0000-4000-8000-000000000001", 10, "2001:db8::1/64"),
+			"b.nmconnection": p("low", "22222222-0000-4000-8000-000000000002", 5, "2001:db8::2/64"),
+		},
+		setup: func(s *side) {
+			testbed.Veth(t, s.ns, "eth1", s.peer, "peer1")
+			testbed.AddAddr(t, s.peer, "peer1", "2001:db8::1/64", "nodad")
+		},
+		steps: func(s *side) {
+			s.until("low connected", 60*time.Second, func() bool {
+				s.mu.Lock()
+				defer s.mu.Unlock()
+				for _, e := range s.events {
+					if e == "active low: 2 0" {
+						return true
+					}
+				}
+				return false
+			})
+		},
+	}
+	compareSides(t, sc)
+}
