@@ -135,6 +135,27 @@ func (d *Device) cancelStage() {
 		d.stageTimer.Stop()
 		d.stageTimer = nil
 	}
+	if d.stage3Timer != nil {
+		d.stage3Timer.Stop()
+		d.stage3Timer = nil
+	}
+}
+
+// rerunStage3 runs the IP configuration stage again at the next turn,
+// for something it may have waited for (carrier, a port, being
+// attached). It has a timer of its own: the stage in progress (the one
+// after IP_CHECK, say) goes on.
+func (d *Device) rerunStage3() {
+	if d.stage3Timer != nil {
+		return
+	}
+	a := d.act
+	d.stage3Timer = d.reg.loop.AfterFunc(0, func() {
+		d.stage3Timer = nil
+		if d.act == a && d.state >= StateIPConfig && d.state <= StateActivated {
+			d.stage3IPConfig()
+		}
+	})
 }
 
 func (d *Device) externalOrAssume() bool {

@@ -61,13 +61,18 @@ type Device struct {
 	queuedAct             *Activation
 	queuedActWaitsCarrier bool
 	stageTimer            *loop.Timer
-	deleteTimer           *loop.Timer
-	recheckTimer          *loop.Timer
-	recheckAvail          Reason
-	recheckUnavail        Reason
-	recheckAssumeQueued   bool
-	ip                    ipRun
-	l3                    L3
+	// permAddr: see permaddr.go.
+	permAddr            platform.HWAddr
+	permFake            bool
+	permSet             bool
+	stage3Timer         *loop.Timer
+	deleteTimer         *loop.Timer
+	recheckTimer        *loop.Timer
+	recheckAvail        Reason
+	recheckUnavail      Reason
+	recheckAssumeQueued bool
+	ip                  ipRun
+	l3                  L3
 
 	availList []*settings.Profile
 	// controller is the device this one is a port of; ports are this

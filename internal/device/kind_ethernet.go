@@ -26,11 +26,7 @@ func (ethernetKind) props(d *Device, set func(iface, prop string, v any)) {
 
 func wiredProps(d *Device, set func(iface, prop string, v any)) {
 	set(IfaceWired, "HwAddress", hwAddrString(d.link))
-	perm := ""
-	if d.link != nil && !d.link.PermAddr.IsZero() {
-		perm = d.link.PermAddr.String()
-	}
-	set(IfaceWired, "PermHwAddress", perm)
+	set(IfaceWired, "PermHwAddress", d.realPermHWAddr().String())
 	set(IfaceWired, "Speed", d.speed)
 	set(IfaceWired, "S390Subchannels", []string{})
 	set(IfaceWired, "Carrier", d.carrier)
@@ -50,17 +46,10 @@ func wiredCompatible(d *Device, c *setting.Connection, required bool) error {
 		}
 		return nil
 	}
-	perm := ""
-	if d.link != nil {
-		if !d.link.PermAddr.IsZero() {
-			perm = d.link.PermAddr.String()
-		} else {
-			// Without a permanent address (veth, virtual NICs) the
-			// current one stands in for it, as NetworkManager's fake
-			// permanent address does.
-			perm = d.link.Addr.String()
-		}
-	}
+	// Without a permanent address (veth, virtual NICs) the stand-in
+	// serves, as NetworkManager's fake permanent address does.
+	p, _ := d.PermHWAddr()
+	perm := p.String()
 	mac := w.Str("mac-address")
 	if perm == "" {
 		if mac != "" {

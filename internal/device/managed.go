@@ -157,13 +157,8 @@ func (d *Device) matchesUnmanagedSpecs() bool {
 // matchInfo describes the device for NetworkManager.conf device specs.
 func (d *Device) matchInfo() config.Device {
 	m := config.Device{Interface: d.iface, Type: d.info.typeDesc, Driver: d.driverName(), DriverVersion: d.driverVersion}
-	if d.link != nil {
-		addr := d.link.PermAddr
-		if addr.IsZero() {
-			addr = d.link.Addr
-		}
-		m.HwAddr = addr.String()
-	}
+	// A stand-in permanent address does not match "mac:" specs.
+	m.HwAddr = d.realPermHWAddr().String()
 	return m
 }
 

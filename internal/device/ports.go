@@ -92,7 +92,7 @@ func (d *Device) attachPort(p *Device) {
 	p.portNotifyAttached(ok)
 	d.publishPorts()
 	if ok {
-		d.scheduleStage(d.stage3IPConfig)
+		d.rerunStage3()
 	}
 }
 
@@ -121,7 +121,7 @@ func (p *Device) portNotifyAttached(ok bool) {
 		p.queueState(StateFailed, ReasonUnknown)
 		return
 	}
-	p.scheduleStage(p.stage3IPConfig)
+	p.rerunStage3()
 }
 
 // releasePort takes a port off the controller (detaching its link when

@@ -24,6 +24,7 @@ func (d *Device) realize(l *platform.Link, st *RunState) {
 	d.logPrefix()
 	d.log.Debug(fmt.Sprintf("start setup of %s, kernel ifindex %d", d.info.name, l.Index))
 	d.setSysIface(SysIfaceExternal)
+	d.updatePermAddr(st)
 	if d.udiID == 0 {
 		r.udiSeq++
 		d.udiID = r.udiSeq
@@ -131,6 +132,7 @@ func (d *Device) unrealizeFull(removeLink bool, reason Reason) {
 	delete(r.byIndex, d.ifindex)
 	r.metricClear(d.ifindex)
 	d.link, d.ifindex, d.udi, d.driverVersion, d.firmwareVersion, d.speed = nil, 0, "", "", "", 0
+	d.permAddr, d.permFake, d.permSet = platform.HWAddr{}, false, false
 	d.caps = CapNMSupported | d.info.caps
 	if _, ok := d.kind.(creator); ok {
 		d.caps |= CapIsSoftware
@@ -178,6 +180,7 @@ func (d *Device) linkChanged(l *platform.Link) {
 		d.driver = l.Driver
 	}
 	d.updateCarrierFromLink()
+	d.updatePermAddr(nil)
 	if d.unmanaged&unmanagedPlatformInit != 0 && d.reg.udevInitialized(d) {
 		d.applyUdev(true)
 		d.applyUserConf(true)
@@ -346,7 +349,7 @@ func (d *Device) carrierChanged(c bool) {
 	if d.info.controller {
 		if c {
 			if d.state >= StateIPConfig && d.state <= StateActivated {
-				d.scheduleStage(d.stage3IPConfig)
+				d.rerunStage3()
 			}
 			return
 		}

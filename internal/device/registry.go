@@ -492,7 +492,7 @@ func (r *Devices) findParent(spec string) *Device {
 	}
 	if a, err := platform.ParseHWAddr(spec); err == nil {
 		for _, d := range r.all {
-			if d.link != nil && (d.link.PermAddr == a || (d.link.PermAddr.IsZero() && d.link.Addr == a)) {
+			if p, _ := d.PermHWAddr(); d.real && !p.IsZero() && p == a {
 				return d
 			}
 		}

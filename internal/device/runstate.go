@@ -12,6 +12,7 @@ import (
 
 	"github.com/gonm/gonm/internal/config"
 	"github.com/gonm/gonm/internal/gkeyfile"
+	"github.com/gonm/gonm/internal/platform"
 )
 
 // RunState is what NetworkManager remembers about a device across daemon
@@ -19,8 +20,11 @@ import (
 // managed or unmanaged, which profile was active, whether the daemon
 // created the link, and the default route metric it reserved.
 type RunState struct {
-	Ifindex        int32
-	Managed        *bool
+	Ifindex int32
+	Managed *bool
+	// PermHWAddrFake is the stand-in permanent address of a link that
+	// has none (see permaddr.go), upper case.
+	PermHWAddrFake string
 	ConnectionUUID string
 	NMOwned        *bool
 	// RouteMetricEffective and RouteMetricAspired: 0 when not set.
@@ -99,6 +103,11 @@ func ParseRunState(data []byte) (*RunState, error) {
 	}
 	st.Managed = boolKey("managed")
 	st.NMOwned = boolKey("nm-owned")
+	if v, ok, _ := g.String("perm-hw-addr-fake"); ok {
+		if a, err := platform.ParseHWAddr(strings.TrimSpace(v)); err == nil {
+			st.PermHWAddrFake = a.String()
+		}
+	}
 	if v, ok, _ := g.String("connection-uuid"); ok {
 		st.ConnectionUUID = strings.TrimSpace(v)
 	}
@@ -127,6 +136,9 @@ func (st *RunState) Format() []byte {
 	b.WriteString("[device]\n")
 	if st.Managed != nil {
 		fmt.Fprintf(&b, "managed=%t\n", *st.Managed)
+	}
+	if st.PermHWAddrFake != "" {
+		fmt.Fprintf(&b, "perm-hw-addr-fake=%s\n", st.PermHWAddrFake)
 	}
 	if st.ConnectionUUID != "" {
 		fmt.Fprintf(&b, "connection-uuid=%s\n", st.ConnectionUUID)
@@ -164,6 +176,9 @@ func (d *Device) writeRunState() {
 	case d.unmanaged&unmanagedUserExplicit != 0:
 		f := false
 		st.Managed = &f
+	}
+	if a, fake := d.PermHWAddr(); fake && !a.IsZero() {
+		st.PermHWAddrFake = a.String()
 	}
 	if d.Software() {
 		o := d.nmOwned

@@ -51,6 +51,9 @@ func (s *staticL3) wanted() ([]platform.Address, []platform.Route) {
 		}
 		if f == int(fam6) && cfg.LinkLocal6 {
 			if ll, ok := s.linkLocal(cfg); ok {
+				if have, ok := s.existingLinkLocal(ll); ok {
+					ll = have
+				}
 				addrs = append(addrs, platform.Address{Index: s.ifindex, Address: ll, PrefixLen: 64,
 					Flags: unix.IFA_F_NOPREFIXROUTE | unix.IFA_F_PERMANENT,
 					Valid: platform.LifetimeInfinite, Preferred: platform.LifetimeInfinite})
@@ -135,6 +138,27 @@ func (s *staticL3) linkLocal(cfg *IPConfig) (netip.Addr, bool) {
 	}
 	a, err := hostid.EUI64Addr(prefix, cfg.MAC)
 	return a, err == nil
+}
+
+// existingLinkLocal finds the link-local address the interface has
+// already: gen itself if present, else any other usable one. Such an
+// address is kept rather than joined by a new one, so that taking over a
+// configured interface (whose hardware address may have changed since,
+// as a bridge's does when it gets ports) adds nothing.
+func (s *staticL3) existingLinkLocal(gen netip.Addr) (netip.Addr, bool) {
+	var other netip.Addr
+	for _, x := range s.r.plat.Addresses(platform.TypeIP6Address, s.ifindex) {
+		if !x.Address.IsLinkLocalUnicast() || x.DADFailed() {
+			continue
+		}
+		if x.Address == gen {
+			return gen, true
+		}
+		if !other.IsValid() {
+			other = x.Address
+		}
+	}
+	return other, other.IsValid()
 }
 
 // commit adds what is wanted and missing, and removes what this layer

@@ -41,6 +41,7 @@ type side struct {
 	// profiles maps keyfile order to UUIDs (for gonm before its Settings
 	// objects exist).
 	uuids []string
+	dopts testbed.DaemonOptions
 }
 
 // scenario is one run: links made before the daemon starts, profiles
@@ -96,15 +97,42 @@ func runSide(t *testing.T, name string, sc scenario) *side {
 	if sc.conf != "" {
 		dopts.Config = testbed.DefaultConfig + "\n" + sc.conf
 	}
-	if name == "nm" {
-		s.d = testbed.StartReference(t, s.ns, dopts)
-	} else {
-		s.d = testbed.StartDaemon(t, s.ns, dopts)
-	}
-	s.waitStartup()
+	s.dopts = dopts
+	s.start()
 	sc.steps(s)
 	s.settle()
 	return s
+}
+
+// start starts the daemon (again, with the same files) and waits for the
+// end of its start-up.
+func (s *side) start() {
+	if s.name == "nm" {
+		s.d = testbed.StartReference(s.t, s.ns, s.dopts)
+	} else {
+		s.d = testbed.StartDaemon(s.t, s.ns, s.dopts)
+	}
+	s.dopts.Dir = s.d.Dir
+	s.waitStartup()
+}
+
+// restart stops the daemon, calls between while it is down, and starts it
+// again with the same files. The events recorded so far are dropped: the
+// new daemon numbers its objects afresh.
+func (s *side) restart(between func()) {
+	s.t.Helper()
+	if err := s.d.Stop(); err != nil {
+		s.t.Fatalf("%s: stop: %v", s.name, err)
+	}
+	s.settle() // signals already received are recorded before the reset
+	s.mu.Lock()
+	s.events = nil
+	s.names = map[dbus.ObjectPath]string{}
+	s.mu.Unlock()
+	if between != nil {
+		between()
+	}
+	s.start()
 }
 
 func (s *side) record(ch chan *dbus.Signal) {

@@ -64,12 +64,11 @@ func (p *Policy) noAutoDefault(d *device.Device) bool {
 		return false
 	}
 	md := config.Device{Interface: d.Iface(), Type: d.TypeDesc()}
-	if l := d.Link(); l != nil {
-		a := l.PermAddr
-		if a.IsZero() {
-			a = l.Addr
-		}
+	if a, fake := d.PermHWAddr(); !fake {
+		// "mac:" specs do not match stand-in permanent addresses.
 		md.HwAddr = a.String()
+	}
+	if l := d.Link(); l != nil {
 		md.Driver = l.Driver
 	}
 	return config.MatchDevice(specs, md) == config.Match
@@ -107,14 +106,8 @@ func (p *Policy) newDefaultConnection(d *device.Device) *setting.Connection {
 		}
 	}
 	key := d.Iface()
-	if l := d.Link(); l != nil {
-		a := l.PermAddr
-		if a.IsZero() {
-			a = l.Addr
-		}
-		if !a.IsZero() {
-			key = a.String()
-		}
+	if a, _ := d.PermHWAddr(); !a.IsZero() {
+		key = a.String()
 	}
 	c := setting.NewConnection()
 	con := c.Ensure("connection")

@@ -542,8 +542,9 @@ func (p *Policy) addNoAutoDefault(d *device.Device) {
 		return
 	}
 	spec := ""
-	if l := d.Link(); l != nil && !l.PermAddr.IsZero() {
-		spec = strings.ToLower(l.PermAddr.String())
+	// A stand-in permanent address is not worth remembering.
+	if a, fake := d.PermHWAddr(); !a.IsZero() && !fake {
+		spec = strings.ToLower(a.String())
 	} else if d.Iface() != "" {
 		spec = "interface-name:=" + d.Iface()
 	}
