@@ -66,6 +66,12 @@ install: build
 	sed 's|@SBINDIR@|$(SBINDIR)|g; s|@BINDIR@|$(BINDIR)|g' data/NetworkManager.service \
 		> $(DESTDIR)$(SYSTEMDUNITDIR)/NetworkManager.service
 	chmod 0644 $(DESTDIR)$(SYSTEMDUNITDIR)/NetworkManager.service
+	sed 's|@SBINDIR@|$(SBINDIR)|g; s|@BINDIR@|$(BINDIR)|g' data/NetworkManager-wait-online.service \
+		> $(DESTDIR)$(SYSTEMDUNITDIR)/NetworkManager-wait-online.service
+	chmod 0644 $(DESTDIR)$(SYSTEMDUNITDIR)/NetworkManager-wait-online.service
+	install -D -m 0644 data/nmcli-completion.bash $(DESTDIR)$(DATADIR)/bash-completion/completions/nmcli
+	install -D -m 0644 man/nmcli.1 $(DESTDIR)$(DATADIR)/man/man1/nmcli.1
+	install -D -m 0644 man/nm-online.1 $(DESTDIR)$(DATADIR)/man/man1/nm-online.1
 	install -D -m 0644 data/org.freedesktop.NetworkManager.conf \
 		$(DESTDIR)$(DATADIR)/dbus-1/system.d/org.freedesktop.NetworkManager.conf
 	install -D -m 0644 data/org.freedesktop.NetworkManager.service \

@@ -16,10 +16,11 @@ import (
 // daemonBus is the daemon's side of the system bus: the connection, the
 // exporter, the authority and the objects of internal/manager.
 type daemonBus struct {
-	conn    *dbus.Conn
-	exp     *bus.Exporter
-	auth    *auth.Authority
-	manager *manager.Manager
+	conn     *dbus.Conn
+	exp      *bus.Exporter
+	auth     *auth.Authority
+	manager  *manager.Manager
+	settings *daemonSettings
 }
 
 // startBus connects to the system bus (DBUS_SYSTEM_BUS_ADDRESS or the
@@ -42,11 +43,12 @@ func startBus(l *loop.Loop, logs *logging.Logging, configs *configHolder, o *opt
 	}
 	authority := auth.New(conn, l, mode, authLog)
 	m, err := manager.New(manager.Options{
-		Exporter: exp,
-		Auth:     authority,
-		Logging:  logs,
-		Log:      logs.For(logging.Core, "manager"),
-		Config:   cfg,
+		Exporter:  exp,
+		Auth:      authority,
+		Logging:   logs,
+		Log:       logs.For(logging.Core, "manager"),
+		AgentsLog: logs.For(logging.Agents, "agent-manager"),
+		Config:    cfg,
 		// The Reload method re-reads through the holder, so every layer
 		// subscribed to it sees the change, as with SIGHUP.
 		LoadConfig: func() (*config.Config, error) {
@@ -61,7 +63,14 @@ func startBus(l *loop.Loop, logs *logging.Logging, configs *configHolder, o *opt
 		return nil, err
 	}
 	configs.Subscribe(func(cfg *config.Config, _ config.Change, _ *config.Config) { m.ApplyConfig(cfg) })
-	return &daemonBus{conn: conn, exp: exp, auth: authority, manager: m}, nil
+	ds, err := startSettings(exp, authority, m, cfg, logs, o)
+	if err != nil {
+		busLog.Error("cannot export the settings: " + err.Error())
+		m.Close()
+		conn.Close()
+		return nil, err
+	}
+	return &daemonBus{conn: conn, exp: exp, auth: authority, manager: m, settings: ds}, nil
 }
 
 // acquireName takes NetworkManager's well-known name, without queueing.
@@ -84,6 +93,7 @@ func (b *daemonBus) acquireName(logs *logging.Logging) error {
 // name back and closes the connection.
 func (b *daemonBus) stop(logs *logging.Logging) {
 	b.exp.Shutdown()
+	b.settings.close()
 	b.manager.Close()
 	if _, err := b.conn.ReleaseName(busName); err != nil {
 		logs.For(logging.Core, "bus-manager").Warn("releasing D-Bus name: " + err.Error())

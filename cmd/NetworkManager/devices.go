@@ -27,22 +27,15 @@ type daemonDevices struct {
 	sub    *platform.Subscription
 }
 
-// startDevices loads the profiles, creates the devices for the kernel's
-// links and starts the policy; it runs on the loop after the daemon owns
-// its bus name, so clients see every device appear.
+// startDevices creates the devices for the kernel's links over the
+// settings layer's profile store and starts the policy; it runs on the
+// loop after the daemon owns its bus name, so clients see every device
+// appear.
 func startDevices(l *loop.Loop, plat *platform.Platform, b *daemonBus, configs *configHolder,
 	logs *logging.Logging, o *options) *daemonDevices {
 	m := b.manager
-	cfg := configs.cfg
-	etc, _ := cfg.KeyfilePath()
-	store := settings.New(settings.Options{
-		EtcDir: etc,
-		RunDir: filepath.Join(o.runDir, "system-connections"),
-		LibDir: filepath.Join(o.libDir, "system-connections"),
-		Log:    logs.For(logging.Settings, "settings"),
-	})
-	store.ReloadConnections()
-
+	store := b.settings.store
+	api := b.settings.api
 	devLog := logs.For(logging.Device, "device")
 	machineID := ""
 	var mid *hostid.MachineID
@@ -56,14 +49,16 @@ func startDevices(l *loop.Loop, plat *platform.Platform, b *daemonBus, configs *
 	} else {
 		devLog.Warn(fmt.Sprintf("secret key: %v", err))
 	}
-	// Until the Settings.Connection objects are exported, no profile has
-	// an object to point to ("/").
-	profilePath := func(p *settings.Profile) dbus.ObjectPath {
-		path := dbus.ObjectPath(fmt.Sprintf("/org/freedesktop/NetworkManager/Settings/%d", p.Number))
-		if _, ok := b.exp.Lookup(path); ok {
-			return path
+	profilePath := api.Path
+	profileByPath := func(path dbus.ObjectPath) *settings.Profile {
+		var n uint64
+		if _, err := fmt.Sscanf(string(path), "/org/freedesktop/NetworkManager/Settings/%d", &n); err != nil {
+			return nil
 		}
-		return "/"
+		if p := store.ByNumber(n); p != nil && api.Path(p) == path {
+			return p
+		}
+		return nil
 	}
 	devs := device.New(device.Options{
 		Loop:        l,
@@ -78,17 +73,12 @@ func startDevices(l *loop.Loop, plat *platform.Platform, b *daemonBus, configs *
 		HostKey:     hostKey,
 	})
 	m.AttachDevices(manager.DeviceLayer{
-		Devices:     devs,
-		Store:       store,
-		ProfilePath: profilePath,
-		ProfileByPath: func(p dbus.ObjectPath) *settings.Profile {
-			var n uint64
-			if _, err := fmt.Sscanf(string(p), "/org/freedesktop/NetworkManager/Settings/%d", &n); err != nil {
-				return nil
-			}
-			return store.ByNumber(n)
-		},
+		Devices:       devs,
+		Store:         store,
+		ProfilePath:   profilePath,
+		ProfileByPath: profileByPath,
 	})
+	b.settings.inUse = devs.ProfileInUse
 	pol := policy.New(policy.Options{
 		Loop:              l,
 		Manager:           m,
@@ -96,7 +86,7 @@ func startDevices(l *loop.Loop, plat *platform.Platform, b *daemonBus, configs *
 		Store:             store,
 		Config:            func() *config.Config { return configs.cfg },
 		Log:               logs.For(logging.Device, "policy"),
-		Timestamps:        policy.LoadTimestamps(filepath.Join(o.stateDir, "timestamps"), devLog),
+		Timestamps:        policy.StoreTimestamps{Store: store},
 		NoAutoDefaultFile: filepath.Join(o.stateDir, "no-auto-default.state"),
 		MachineID:         machineID,
 	})

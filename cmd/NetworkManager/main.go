@@ -109,6 +109,7 @@ func (o *options) applyDefaults() {
 	def(&o.stateFile, filepath.Join(o.stateDir, "NetworkManager.state"))
 	def(&o.internConfig, filepath.Join(o.stateDir, "NetworkManager-intern.conf"))
 	def(&o.pidFile, filepath.Join(o.runDir, "NetworkManager.pid"))
+	def(&o.hostnameFile, "/etc/hostname")
 }
 
 // configureLogging applies [logging] level/domains, then the command line,

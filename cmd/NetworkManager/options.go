@@ -7,13 +7,13 @@ import (
 )
 
 // options are NetworkManager's command-line options, plus --run-dir,
-// --state-dir and --lib-dir, which gonm adds so that every path the daemon
-// touches can be moved (NetworkManager compiles them in).
+// --state-dir, --lib-dir and --hostname-file, which gonm adds so that every
+// path the daemon touches can be moved (NetworkManager compiles them in).
 type options struct {
 	help, version, noDaemon, debug, printConfig, configureAndQuit bool
 	config, configDir, systemConfigDir, internConfig, stateFile   string
 	pidFile, plugins, logLevel, logDomains                        string
-	runDir, stateDir, libDir                                      string
+	runDir, stateDir, libDir, hostnameFile                        string
 }
 
 type optDef struct {
@@ -44,6 +44,7 @@ func (o *options) defs() []optDef {
 		{long: "run-dir", arg: defaultRunDir, help: "Runtime state directory (gonm)", value: &o.runDir},
 		{long: "state-dir", arg: defaultStateDir, help: "Persistent state directory (gonm)", value: &o.stateDir},
 		{long: "lib-dir", arg: defaultLibDir, help: "Read-only data directory (gonm)", value: &o.libDir},
+		{long: "hostname-file", arg: "/etc/hostname", help: "Static hostname file, when systemd-hostnamed is not running (gonm)", value: &o.hostnameFile},
 	}
 }
 

@@ -47,14 +47,37 @@ type Authority struct {
 	// timeout bounds each bus call; polkit itself may wait much longer for
 	// an interactive authentication, so its calls have none.
 	timeout time.Duration
+
+	// Callers are identified concurrently, but the answers reach the loop
+	// in the order the questions were asked, so that calls a client makes
+	// one after the other (two Deletes) complete in that order, as they
+	// do in NetworkManager, which knows its callers' credentials at once.
+	orderMu   sync.Mutex
+	nextSeq   uint64
+	deliverAt uint64
+	ready     map[uint64]func()
+
+	// Credentials of recent callers: a unique bus name is never reused
+	// while the bus runs, so what it resolved to stays true; entries
+	// expire so that the map stays small.
+	credMu sync.Mutex
+	creds  map[string]cachedSubject
 }
+
+type cachedSubject struct {
+	s       Subject
+	expires time.Time
+}
+
+// credTTL bounds how long a caller's credentials are remembered.
+const credTTL = 10 * time.Second
 
 // New returns an authority asking over conn, answering on l.
 func New(conn *dbus.Conn, l *loop.Loop, mode Mode, log *slog.Logger) *Authority {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	a := &Authority{conn: conn, loop: l, mode: mode, log: log, timeout: 25 * time.Second}
+	a := &Authority{conn: conn, loop: l, mode: mode, log: log, timeout: 25 * time.Second, ready: map[uint64]func(){}, creds: map[string]cachedSubject{}}
 	switch mode {
 	case ModeRootOnly:
 		log.Debug("create auth-manager: polkit disabled, root-only")
@@ -73,24 +96,88 @@ func (a *Authority) Mode() Mode { return a.mode }
 // runs on the loop. An error means the caller cannot be identified (it
 // left the bus, for example), which NetworkManager treats as a refusal.
 func (a *Authority) Subject(sender string, cb func(Subject, error)) {
+	seq := a.ticket()
+	if s, ok := a.cached(sender); ok {
+		a.deliver(seq, func() { cb(s, nil) })
+		return
+	}
 	go func() {
 		s, err := a.subject(sender)
-		a.loop.Post(func() { cb(s, err) })
+		a.deliver(seq, func() { cb(s, err) })
 	}()
 }
 
-func (a *Authority) subject(sender string) (Subject, error) {
+// ticket numbers a question; questions are asked on the loop, in the
+// order calls arrive.
+func (a *Authority) ticket() uint64 {
+	a.orderMu.Lock()
+	defer a.orderMu.Unlock()
+	seq := a.nextSeq
+	a.nextSeq++
+	return seq
+}
+
+// deliver posts fn to the loop once every question asked before seq has
+// been answered.
+func (a *Authority) deliver(seq uint64, fn func()) {
+	a.orderMu.Lock()
+	defer a.orderMu.Unlock()
+	a.ready[seq] = fn
+	for {
+		f, ok := a.ready[a.deliverAt]
+		if !ok {
+			return
+		}
+		delete(a.ready, a.deliverAt)
+		a.deliverAt++
+		a.loop.Post(f)
+	}
+}
+
+func (a *Authority) cached(sender string) (Subject, bool) {
+	a.credMu.Lock()
+	defer a.credMu.Unlock()
+	c, ok := a.creds[sender]
+	if !ok || time.Now().After(c.expires) {
+		return Subject{}, false
+	}
+	return c.s, true
+}
+
+func (a *Authority) remember(s Subject) {
+	a.credMu.Lock()
+	defer a.credMu.Unlock()
+	now := time.Now()
+	if len(a.creds) >= 256 {
+		for k, c := range a.creds {
+			if now.After(c.expires) {
+				delete(a.creds, k)
+			}
+		}
+	}
+	a.creds[s.Sender] = cachedSubject{s: s, expires: now.Add(credTTL)}
+}
+
+func (a *Authority) subject(sender string) (s Subject, err error) {
 	if sender == "" {
 		return Subject{}, errors.New("call without a sender")
 	}
+	if c, ok := a.cached(sender); ok {
+		return c, nil
+	}
+	defer func() {
+		if err == nil {
+			a.remember(s)
+		}
+	}()
 	ctx, cancel := context.WithTimeout(context.Background(), a.timeout)
 	defer cancel()
 	var creds map[string]dbus.Variant
-	err := a.conn.BusObject().CallWithContext(ctx, "org.freedesktop.DBus.GetConnectionCredentials", 0, sender).Store(&creds)
+	err = a.conn.BusObject().CallWithContext(ctx, "org.freedesktop.DBus.GetConnectionCredentials", 0, sender).Store(&creds)
 	if err != nil {
 		return Subject{}, fmt.Errorf("credentials of %s: %w", sender, err)
 	}
-	s := Subject{Sender: sender}
+	s = Subject{Sender: sender}
 	uid, ok := creds["UnixUserID"].Value().(uint32)
 	if !ok {
 		return Subject{}, fmt.Errorf("credentials of %s: no uid", sender)
@@ -145,16 +232,24 @@ func (a *Authority) Check(sender, action string, interactive bool, cb func(Subje
 }
 
 // CheckAll asks about several actions at once, as GetPermissions does.
+//
+// Answers that need no polkit (root, auth-polkit false or root-only) come
+// in the order of the questions; polkit's may overtake each other.
 func (a *Authority) CheckAll(sender string, actions []string, interactive bool, cb func(Subject, map[string]Result, error)) {
-	go func() {
-		s, err := a.subject(sender)
+	a.Subject(sender, func(s Subject, err error) {
 		if err != nil {
-			a.loop.Post(func() { cb(s, nil, err) })
+			cb(s, nil, err)
 			return
 		}
-		results := a.decide(s, actions, interactive)
-		a.loop.Post(func() { cb(s, results, nil) })
-	}()
+		if s.IsRoot() || a.mode != ModePolkit {
+			cb(s, a.decide(s, actions, interactive), nil)
+			return
+		}
+		go func() {
+			results := a.decide(s, actions, interactive)
+			a.loop.Post(func() { cb(s, results, nil) })
+		}()
+	})
 }
 
 func (a *Authority) decide(s Subject, actions []string, interactive bool) map[string]Result {

@@ -145,7 +145,6 @@ func BenchmarkGetManagedObjects1000Devices1000Profiles(b *testing.B) {
 			}
 			p := e.NewObject(profs)
 			p.Set("org.freedesktop.NetworkManager.Settings.Connection", "Filename", fmt.Sprintf("/etc/NetworkManager/system-connections/profile%d.nmconnection", i))
-			p.Set("org.freedesktop.NetworkManager.Settings.Connection", "VersionId", uint64(1))
 			if err := p.Export(); err != nil {
 				b.Fatal(err)
 			}

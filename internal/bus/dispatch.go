@@ -1,6 +1,8 @@
 package bus
 
 import (
+	"context"
+
 	"github.com/godbus/dbus/v5"
 
 	"github.com/gonm/gonm/introspection"
@@ -236,6 +238,13 @@ func (e *Exporter) await(rec *pendingCall) ([]any, error) {
 		default:
 			return nil, errExiting
 		}
+	}
+	// What the handler changed goes out before its reply, as
+	// NetworkManager emits property changes as they happen: a client that
+	// reads a property after a method returns sees the method's effect,
+	// and PropertiesChanged precedes the reply.
+	if e.unflushed.Load() {
+		_ = e.loop.Call(context.Background(), e.flushNow)
 	}
 	if rec.err != nil {
 		return nil, rec.err

@@ -88,6 +88,9 @@ type Exporter struct {
 	counters    map[dbus.ObjectPath]uint64
 	dirty       []*Object
 	flushQueued bool
+	// unflushed is set while changes wait for the idle flush; a call's
+	// reply waits for them to go out first (see await).
+	unflushed atomic.Bool
 
 	// pending holds the routing decision for each incoming method call,
 	// made in arrival order by the connection's reader (intercept) and

@@ -614,3 +614,45 @@ func TestCallsReachTheLoopInArrivalOrder(t *testing.T) {
 		}
 	}
 }
+
+// What a handler changes is emitted before its reply leaves: a client
+// that reads a property right after a method returns sees the method's
+// effect, and the PropertiesChanged signal came first.
+func TestChangesGoOutBeforeTheReply(t *testing.T) {
+	h := newHarness(t)
+	var dns *Object
+	c := MustClass(&Class{Name: "AgentManager", Path: PathAgentManager, Interfaces: []*Interface{{
+		Name: ifAgent,
+		Methods: map[string]Handler{
+			"Register": func(c *Call) {
+				dns.Set(ifDns, "Mode", c.Args[0].(string))
+				c.Reply()
+				// Keep the loop from idling, so that the idle flush
+				// comes late.
+				h.l.Post(func() { time.Sleep(20 * time.Millisecond) })
+			},
+			"RegisterWithCapabilities": replyOK,
+			"Unregister":               replyOK,
+		},
+	}}})
+	h.do(func() {
+		dns = h.e.NewObject(dnsClass())
+		_ = dns.Export()
+		_ = h.e.NewObject(c).Export()
+	})
+	h.take()
+	for i := range 20 {
+		mode := fmt.Sprintf("mode%d", i)
+		if _, err := h.e.await(h.e.route(callMsg(PathAgentManager, ifAgent, "Register", mode))); err != nil {
+			t.Fatal(err)
+		}
+		// No settling: the reply alone must be enough.
+		vals, err := h.e.await(h.e.route(callMsg(PathDnsManager, "org.freedesktop.DBus.Properties", "Get", ifDns, "Mode")))
+		if err != nil || vals[0].(dbus.Variant).Value() != mode {
+			t.Fatalf("Get after the call: %v %v, want %s", vals, err, mode)
+		}
+		if sigs := h.take(); len(sigs) != 1 || sigs[0].name != propertiesChangedSignal {
+			t.Fatalf("signals before the reply: %v", sigs)
+		}
+	}
+}

@@ -14,6 +14,7 @@ func (e *Exporter) markDirty(o *Object) {
 	if !o.inDirty {
 		o.inDirty = true
 		e.dirty = append(e.dirty, o)
+		e.unflushed.Store(true)
 	}
 	if !e.flushQueued {
 		e.flushQueued = true
@@ -34,6 +35,7 @@ func (e *Exporter) flushNow() {
 	}
 	objs := e.dirty
 	e.dirty = nil
+	e.unflushed.Store(false)
 	now := time.Now()
 	for _, o := range objs {
 		o.inDirty = false

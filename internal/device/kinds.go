@@ -119,6 +119,11 @@ func kindForLink(l *platform.Link) kind {
 // (connection.type), for software devices created from profiles.
 func kindForProfile(connType string) (kind, bool) {
 	for _, k := range kinds {
+		if _, veth := k.(vethKind); veth {
+			// veths activate Ethernet profiles, but only veth
+			// profiles create them.
+			continue
+		}
 		inf := k.info()
 		if inf.connType == connType {
 			if _, ok := k.(creator); ok {

@@ -240,6 +240,17 @@ func (r *Devices) ByIface(name string) *Device {
 // creation order.
 func (r *Devices) Activations() []*Activation { return append([]*Activation(nil), r.acts...) }
 
+// ProfileInUse reports whether an activation that has not ended uses the
+// profile (the store keeps a volatile profile while it is).
+func (r *Devices) ProfileInUse(p *settings.Profile) bool {
+	for _, a := range r.acts {
+		if a.Profile == p && a.state < ActDeactivated {
+			return true
+		}
+	}
+	return false
+}
+
 func (r *Devices) cfg() *config.Config { return r.opts.Config() }
 
 // Start loads the run state of the previous daemon and creates a device

@@ -116,7 +116,8 @@ func TestReferenceDHCP4(t *testing.T) {
 	leaseFile := filepath.Join(t.TempDir(), "internal-"+uuid+"-eth1.lease")
 	// NetworkManager sends the host name (dhcp-send-hostname defaults to
 	// yes); the owner passes it in.
-	hn, _ := os.Hostname()
+	// The reference runs with its own hostname file (testbed.TestHostname).
+	hn := testbed.TestHostname
 	_, ev := startClient(t, l, Config{ClientID: cid, LeaseFile: leaseFile, Hostname: hn})
 	e := ev.wait(t, EventBound, 20*time.Second)
 	ours := e.Lease.Options

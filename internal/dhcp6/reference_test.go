@@ -89,7 +89,8 @@ func TestReferenceIPv6(t *testing.T) {
 
 	duid, _, _ := dhcpid.DUID("", dhcpid.Identity{MachineID: mid})
 	// NetworkManager sends the host name in the Client FQDN option.
-	hn, _ := os.Hostname()
+	// The reference runs with its own hostname file (testbed.TestHostname).
+	hn := testbed.TestHostname
 	_, ev := e.start(t, Config{DUID: duid, IAID: dhcpid.IAIDFromIfName("eth1"), Hostname: hn})
 	x := ev.wait(t, EventBound, 15*time.Second)
 	for k, v := range refOpts {
@@ -145,7 +146,8 @@ func TestReferenceInformationRequest(t *testing.T) {
 		t.Skipf("no machine id: %v", err)
 	}
 	duid, _, _ := dhcpid.DUID("", dhcpid.Identity{MachineID: mid})
-	hn, _ := os.Hostname()
+	// The reference runs with its own hostname file (testbed.TestHostname).
+	hn := testbed.TestHostname
 	_, ev := e.start(t, Config{DUID: duid, IAID: dhcpid.IAIDFromIfName("eth1"), InfoOnly: true, Hostname: hn})
 	x := ev.wait(t, EventBound, 15*time.Second)
 	for k, v := range refOpts {

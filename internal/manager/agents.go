@@ -2,6 +2,7 @@ package manager
 
 import (
 	"fmt"
+	"log/slog"
 	"slices"
 
 	"github.com/gonm/gonm/internal/auth"
@@ -21,20 +22,31 @@ type Agent struct {
 	// which decide whether it may see sharing secrets.
 	Permissions map[string]auth.Result
 
-	unwatch func()
+	// registered: the permission check is done; only then is the agent
+	// asked for secrets.
+	registered bool
+	unwatch    func()
 }
 
 // AgentManager keeps the registered secret agents
-// (org.freedesktop.NetworkManager.AgentManager). Asking agents for
-// secrets belongs to the settings layer, which reads Agents.
+// (org.freedesktop.NetworkManager.AgentManager) and runs the requests to
+// them (secrets.go): getting secrets for a profile, handing them agent-owned
+// secrets to save, telling them a profile's secrets are gone.
 type AgentManager struct {
-	m      *Manager
-	obj    *bus.Object
-	agents []*Agent
+	m        *Manager
+	log      *slog.Logger // AGENTS
+	obj      *bus.Object
+	agents   []*Agent
+	requests []*secretsRequest
+	// versionID grows with every agent that registers.
+	versionID uint64
 }
 
 func newAgentManager(m *Manager) (*AgentManager, error) {
-	a := &AgentManager{m: m}
+	a := &AgentManager{m: m, log: m.opts.AgentsLog}
+	if a.log == nil {
+		a.log = m.log
+	}
 	c := bus.MustClass(&bus.Class{
 		Name: "AgentManager",
 		Path: bus.PathAgentManager,
@@ -100,7 +112,7 @@ func (a *AgentManager) register(c *bus.Call, identifier string, caps uint32) {
 		a.agents = append(a.agents, ag)
 		ag.unwatch = a.m.exp.WatchName(c.Sender, func() {
 			if a.remove(ag) {
-				a.m.log.Debug(fmt.Sprintf("agent[%s]: agent disappeared", identifier))
+				a.log.Debug(fmt.Sprintf("agent[%s]: agent disappeared", identifier))
 			}
 		})
 		// The agent is registered once its sharing permissions are known.
@@ -111,8 +123,14 @@ func (a *AgentManager) register(c *bus.Call, identifier string, caps uint32) {
 					return
 				}
 				ag.Permissions = r
-				a.m.log.Debug(fmt.Sprintf("agent[%s,uid %d]: agent registered", identifier, s.UID))
+				ag.registered = true
+				a.versionID++
+				a.log.Info(fmt.Sprintf("agent[%s,uid %d]: agent registered", identifier, s.UID))
 				c.Reply()
+				// Requests in progress may ask it too.
+				for _, req := range slices.Clone(a.requests) {
+					req.addAgent(ag)
+				}
 			})
 	})
 }
@@ -137,5 +155,13 @@ func (a *AgentManager) remove(ag *Agent) bool {
 	if ag.unwatch != nil {
 		ag.unwatch()
 	}
+	a.log.Debug(fmt.Sprintf("agent[%s]: agent unregistered or disappeared", ag.Identifier))
+	for _, req := range slices.Clone(a.requests) {
+		req.agentLeft(ag)
+	}
 	return true
 }
+
+// VersionID grows whenever an agent registers, so that a caller can tell
+// whether agents arrived since it last asked.
+func (a *AgentManager) VersionID() uint64 { return a.versionID }

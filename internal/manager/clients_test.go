@@ -117,8 +117,8 @@ print("hostname", c.props.hostname, "can-modify", c.props.can_modify)
 	if err != nil || errOut != "" {
 		t.Fatalf("libnm: %v\nstderr:\n%s\nstdout:\n%s", err, errOut, out)
 	}
-	for _, w := range []string{"version 1.42.4", "devices 1 1", "active 1", "connections 0", "dns none unmanaged 0",
-		"state 20 startup False networking True", "permissions yes yes", "can-modify False"} {
+	for _, w := range []string{"version 1.42.4", "devices 1 1", "active 1", "connections 1", "dns none unmanaged 0",
+		"state 20 startup False networking True", "permissions yes yes", "hostname " + testbed.TestHostname + " can-modify True"} {
 		if !strings.Contains(out, w) {
 			t.Errorf("libnm output lacks %q:\n%s", w, out)
 		}

@@ -273,22 +273,6 @@ func TestStaticObjects(t *testing.T) {
 	if all["Mode"].Value() != "dnsmasq" || all["RcManager"].Value() != "file" || len(all["Configuration"].Value().([]map[string]dbus.Variant)) != 0 {
 		t.Errorf("DnsManager: %v", all)
 	}
-	s := g.conn.Object(testbed.BusName, bus.PathSettings)
-	if err := s.Call("org.freedesktop.DBus.Properties.GetAll", 0, IfaceSettings).Store(&all); err != nil {
-		t.Fatal(err)
-	}
-	if len(all["Connections"].Value().([]dbus.ObjectPath)) != 0 || all["CanModify"].Value() != false || all["Hostname"].Value() != readStaticHostname("/etc/hostname") {
-		t.Errorf("Settings: %v", all)
-	}
-	var conns []dbus.ObjectPath
-	if err := s.Call(IfaceSettings+".ListConnections", 0).Store(&conns); err != nil || len(conns) != 0 {
-		t.Errorf("ListConnections %v %v", conns, err)
-	}
-	wantError(t, "GetConnectionByUuid", s.Call(IfaceSettings+".GetConnectionByUuid", 0, "x").Err, bus.SettingsInvalidConnection, "No connection with the UUID was found.")
-	wantError(t, "AddConnection", s.Call(IfaceSettings+".AddConnection", 0, map[string]map[string]dbus.Variant{}).Err,
-		bus.SettingsNotSupported, "AddConnection is not supported yet by gonm (it needs the settings layer)")
-	wantError(t, "ReloadConnections", s.Call(IfaceSettings+".ReloadConnections", 0).Err, bus.SettingsNotSupported, "")
-
 	am := g.conn.Object(testbed.BusName, bus.PathAgentManager)
 	wantError(t, "Unregister", am.Call(IfaceAgentManager+".Unregister", 0).Err, bus.AgentManagerNotRegistered, "Caller is not registered as an Agent")
 	for id, msg := range map[string]string{
@@ -351,6 +335,8 @@ func TestManagedObjects(t *testing.T) {
 		"/org/freedesktop/NetworkManager/Devices/1 org.freedesktop.NetworkManager.Device.Statistics",
 		"/org/freedesktop/NetworkManager/DnsManager org.freedesktop.NetworkManager.DnsManager",
 		"/org/freedesktop/NetworkManager/Settings org.freedesktop.NetworkManager.Settings",
+		// The profile generated for lo's external configuration.
+		"/org/freedesktop/NetworkManager/Settings/1 org.freedesktop.NetworkManager.Settings.Connection",
 	}
 	if !slices.Equal(got, want) {
 		t.Errorf("managed objects:\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))

@@ -1,8 +1,8 @@
 // Package manager owns NetworkManager's root D-Bus object,
 // /org/freedesktop/NetworkManager (org.freedesktop.NetworkManager), and the
-// small static objects beside it: AgentManager (secret agent registry),
-// DnsManager, and, until the settings layer takes its place, a placeholder
-// Settings object. It keeps the daemon-wide state those objects show:
+// small static objects beside it: AgentManager (the secret agent registry
+// and the requests to agents) and DnsManager. The Settings object is the
+// settings layer's (internal/settingsbus). It keeps the daemon-wide state those objects show:
 // networking and radio enablement (persisted in NetworkManager.state as
 // NetworkManager does), sleep, the overall state, logging levels (through
 // internal/logging) and permissions (through internal/auth). Devices,
@@ -12,7 +12,8 @@
 //
 // Everything runs on the daemon loop; the package exports its objects
 // through internal/bus and calls internal/auth, internal/config and
-// internal/logging.
+// internal/logging, and internal/setting for the profiles whose secrets
+// agents are asked for.
 package manager
 
 import (
@@ -78,19 +79,18 @@ type Options struct {
 	Exporter *bus.Exporter
 	Auth     *auth.Authority
 	Logging  *logging.Logging
-	// Log is the manager's logger (domain CORE).
-	Log *slog.Logger
+	// Log is the manager's logger (domain CORE), AgentsLog the agent
+	// manager's (AGENTS; Log when nil).
+	Log       *slog.Logger
+	AgentsLog *slog.Logger
 	// Config is the configuration read at start; LoadConfig reads it
 	// again (Reload, SIGHUP).
 	Config     *config.Config
 	LoadConfig func() (*config.Config, error)
 	// StateFile is NetworkManager.state.
 	StateFile string
-	// HostnameFile is where the static hostname is read from
-	// (/etc/hostname); RfkillDir is /sys/class/rfkill. Empty means the
-	// default.
-	HostnameFile string
-	RfkillDir    string
+	// RfkillDir is /sys/class/rfkill; empty means the default.
+	RfkillDir string
 }
 
 // Manager is the root object and its companions.
@@ -103,10 +103,9 @@ type Manager struct {
 	cfg   *config.Config
 	state runState
 
-	root     *bus.Object
-	agents   *AgentManager
-	dns      *bus.Object
-	settings *SettingsPlaceholder
+	root   *bus.Object
+	agents *AgentManager
+	dns    *bus.Object
 
 	sleeping bool
 	radios   radios
@@ -132,9 +131,6 @@ func New(o Options) (*Manager, error) {
 	if o.Log == nil {
 		o.Log = slog.New(slog.DiscardHandler)
 	}
-	if o.HostnameFile == "" {
-		o.HostnameFile = "/etc/hostname"
-	}
 	if o.RfkillDir == "" {
 		o.RfkillDir = "/sys/class/rfkill"
 	}
@@ -155,9 +151,6 @@ func New(o Options) (*Manager, error) {
 		return nil, err
 	}
 	if m.dns, err = newDnsManager(m); err != nil {
-		return nil, err
-	}
-	if m.settings, err = newSettingsPlaceholder(m); err != nil {
 		return nil, err
 	}
 	if stop, err := m.auth.Watch(func() { m.root.Emit(IfaceManager, "CheckPermissions") }); err != nil {

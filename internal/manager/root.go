@@ -205,7 +205,7 @@ func (m *Manager) handleCheckpointCreate(c *bus.Call) {
 		return
 	}
 	m.authorize(c, auth.CheckpointRollback, bus.ManagerPermissionDenied, "Not authorized to checkpoint/rollback", func(auth.Subject) {
-		c.Error(bus.NotSupportedYet(c.Interface, c.Member, "the devices and settings layers"))
+		c.Error(bus.NotSupportedYet(c.Interface, c.Member, "the devices layer"))
 	})
 }
 

@@ -25,6 +25,10 @@ func TestMakeInstall(t *testing.T) {
 		"usr/share/dbus-1/system-services/org.freedesktop.NetworkManager.service",
 		"usr/share/polkit-1/actions/org.freedesktop.NetworkManager.policy",
 		"etc/NetworkManager/NetworkManager.conf",
+		"usr/lib/systemd/system/NetworkManager-wait-online.service",
+		"usr/share/bash-completion/completions/nmcli",
+		"usr/share/man/man1/nmcli.1",
+		"usr/share/man/man1/nm-online.1",
 	} {
 		if _, err := os.Stat(filepath.Join(dest, f)); err != nil {
 			t.Errorf("not installed: %s", f)
@@ -42,6 +46,20 @@ func TestMakeInstall(t *testing.T) {
 	}
 	if strings.Contains(string(unit), "@") {
 		t.Errorf("unit has an unsubstituted placeholder:\n%s", unit)
+	}
+	wait, err := os.ReadFile(filepath.Join(dest, "usr/lib/systemd/system/NetworkManager-wait-online.service"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"Type=oneshot", "ExecStart=/usr/bin/nm-online -s -q", "RemainAfterExit=yes",
+		"Requires=NetworkManager.service", "After=NetworkManager.service", "Before=network-online.target",
+		"Environment=NM_ONLINE_TIMEOUT=60", "WantedBy=network-online.target"} {
+		if !strings.Contains(string(wait), want) {
+			t.Errorf("wait-online unit lacks %q", want)
+		}
+	}
+	if strings.Contains(string(wait), "@") {
+		t.Errorf("wait-online unit has an unsubstituted placeholder:\n%s", wait)
 	}
 	if _, err := exec.LookPath("systemd-analyze"); err == nil {
 		// verify checks that ExecStart exists: point it at the installed tree.

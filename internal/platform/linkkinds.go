@@ -297,8 +297,12 @@ func (d *BondData) encode(b *nl.Builder) {
 	data := b.Nest(unix.IFLA_INFO_DATA)
 	b.U8(unix.IFLA_BOND_MODE, d.Mode)
 	b.U32(unix.IFLA_BOND_MIIMON, d.Miimon)
-	b.U32(unix.IFLA_BOND_UPDELAY, d.UpDelay)
-	b.U32(unix.IFLA_BOND_DOWNDELAY, d.DownDelay)
+	// The bonding driver refuses up/down delays (EPERM) while MII
+	// monitoring is off, even zero ones; they mean nothing without it.
+	if d.Miimon > 0 {
+		b.U32(unix.IFLA_BOND_UPDELAY, d.UpDelay)
+		b.U32(unix.IFLA_BOND_DOWNDELAY, d.DownDelay)
+	}
 	if d.Mode == BondBalanceXOR || d.Mode == Bond8023AD || d.Mode == BondBalanceTLB {
 		b.U8(unix.IFLA_BOND_XMIT_HASH_POLICY, d.XmitHashPolicy)
 	}

@@ -36,28 +36,48 @@ const (
 	updatePersistModes = UpdateToDisk | UpdateInMemory | UpdateInMemoryDetached | UpdateInMemoryOnly
 )
 
-// pluginArg checks the a{sv} arguments of AddConnection2 and Update2: only
-// "plugin" (a string, "keyfile") is known.
-func pluginArg(args map[string]dbus.Variant) *Error {
+// CheckArgs checks the a{sv} arguments of AddConnection2 and Update2
+// before anything else: only "plugin" (a string) is known. It returns the
+// plugin asked for, "" for any.
+func CheckArgs(args map[string]dbus.Variant) (plugin string, err error) {
+	seen := false
 	for _, name := range sortedKeys(args) {
 		v := args[name]
-		if name != "plugin" {
-			return errorf(ErrInvalidArguments, "Unsupported argument '%s'", name)
+		if p, ok := v.Value().(string); ok && name == "plugin" && !seen {
+			plugin, seen = p, true
+			continue
 		}
-		p, ok := v.Value().(string)
-		if !ok {
-			return errorf(ErrInvalidArguments, "Unsupported argument '%s'", name)
-		}
-		if p != "keyfile" {
-			return errorf(ErrFailed, "failure adding connection: a plugin by the name of '%s' is not available", p)
-		}
+		return "", errorf(ErrInvalidArguments, "Unsupported argument '%s'", name)
+	}
+	return plugin, nil
+}
+
+// checkPlugin refuses a plugin gonm does not have: it has only keyfile.
+func checkPlugin(plugin string) *Error {
+	if plugin != "" && plugin != "keyfile" {
+		return errorf(ErrFailed, "failure adding connection: a plugin by the name of '%s' is not available", plugin)
 	}
 	return nil
 }
 
-// parseProfile parses what a client sent: strictly, normalized, secrets
+// CheckAddFlags checks AddConnection2's flags: known ones only, and
+// exactly one of to-disk and in-memory.
+func CheckAddFlags(flags AddFlags) error {
+	if flags&^(AddToDisk|AddInMemory|AddBlockAutoconnect) != 0 {
+		return errorf(ErrInvalidArguments, "Unknown flags")
+	}
+	if flags&(AddToDisk|AddInMemory) == 0 {
+		return errorf(ErrInvalidArguments, "Requires either to-disk (0x1) or in-memory (0x2) flags")
+	}
+	if flags&AddToDisk != 0 && flags&AddInMemory != 0 {
+		return errorf(ErrInvalidArguments, "Cannot set to-disk (0x1) and in-memory (0x2) flags together")
+	}
+	return nil
+}
+
+// ParseProfile parses what a client sent: strictly, normalized, secrets
 // checked. Errors are NetworkManager's connection errors.
-func parseProfile(d setting.Dict) (*setting.Connection, error) {
+func ParseProfile(d setting.Dict) (*setting.Connection, error) {
 	c, err := setting.FromDBus(d, setting.ParseStrict|setting.ParseNormalize)
 	if err != nil {
 		return nil, err
@@ -70,21 +90,29 @@ func parseProfile(d setting.Dict) (*setting.Connection, error) {
 
 // AddConnection adds a profile (AddConnection, AddConnectionUnsaved,
 // AddConnection2). Nothing changes on disk or in memory when it fails.
+//
+// The D-Bus layer runs the same steps one by one (CheckAddFlags,
+// CheckArgs, ParseProfile, then its authorization, then AddProfile), as
+// NetworkManager checks the caller between parsing and adding.
 func (s *Store) AddConnection(d setting.Dict, flags AddFlags, args map[string]dbus.Variant) (*Profile, error) {
-	if flags&^(AddToDisk|AddInMemory|AddBlockAutoconnect) != 0 {
-		return nil, errorf(ErrInvalidArguments, "Unknown flags")
-	}
-	if flags&(AddToDisk|AddInMemory) == 0 {
-		return nil, errorf(ErrInvalidArguments, "Requires either to-disk (0x1) or in-memory (0x2) flags")
-	}
-	if flags&AddToDisk != 0 && flags&AddInMemory != 0 {
-		return nil, errorf(ErrInvalidArguments, "Cannot set to-disk (0x1) and in-memory (0x2) flags together")
-	}
-	if err := pluginArg(args); err != nil {
+	if err := CheckAddFlags(flags); err != nil {
 		return nil, err
 	}
-	c, err := parseProfile(d)
+	plugin, err := CheckArgs(args)
 	if err != nil {
+		return nil, err
+	}
+	c, err := ParseProfile(d)
+	if err != nil {
+		return nil, err
+	}
+	return s.AddProfile(c, flags, plugin)
+}
+
+// AddProfile adds a parsed profile with AddConnection2's flags, in the
+// plugin asked for ("" for the first).
+func (s *Store) AddProfile(c *setting.Connection, flags AddFlags, plugin string) (*Profile, error) {
+	if err := checkPlugin(plugin); err != nil {
 		return nil, err
 	}
 	return s.Add(c, flags&AddInMemory != 0, flags&AddBlockAutoconnect != 0, keyfile.Meta{})

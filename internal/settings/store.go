@@ -28,8 +28,15 @@ type Options struct {
 	LibDir string // read-only profiles; "" for none
 	Log    *slog.Logger
 	// InUse tells whether a profile is active; a volatile profile that is
-	// not is deleted at once. nil means none is active.
+	// not is deleted at once. nil means none is active. The activation
+	// layer supplies it, and calls ReleaseVolatile when a volatile profile
+	// stops being used.
 	InUse func(p *Profile) bool
+	// TimestampsFile and SeenBSSIDsFile are NetworkManager's databases in
+	// its state directory (/var/lib/NetworkManager/timestamps and
+	// seen-bssids); "" keeps them in memory only.
+	TimestampsFile string
+	SeenBSSIDsFile string
 }
 
 // uuidSeedDir is the directory whose path seeds the UUID of a profile
@@ -97,21 +104,26 @@ func (p *Profile) VersionID() uint64 { return p.version }
 type EventKind int
 
 const (
-	Added   EventKind = iota + 1 // NewConnection
-	Updated                      // Updated (settings changed)
-	Removed                      // ConnectionRemoved / Removed
-	// Changed: only properties changed (Unsaved, Flags, Filename).
-	Changed
+	Added EventKind = iota + 1 // NewConnection
+	// Updated: the profile was committed again (an update, a reload, a
+	// save), whether or not anything changed, as NetworkManager emits its
+	// Updated signal for every commit. Event.SettingsChanged tells whether
+	// the settings differ; Unsaved, Flags and Filename may have changed too.
+	Updated
+	Removed // ConnectionRemoved / Removed
 )
 
 func (k EventKind) String() string {
-	return [...]string{"", "added", "updated", "removed", "changed"}[k]
+	return [...]string{"", "added", "updated", "removed"}[k]
 }
 
 // Event tells subscribers about a change.
 type Event struct {
 	Kind    EventKind
 	Profile *Profile
+	// SettingsChanged is set for Updated events whose settings (secrets
+	// included) differ from before.
+	SettingsChanged bool
 }
 
 // Store is the set of profiles. It must only be used on the loop.
@@ -125,6 +137,9 @@ type Store struct {
 	next     uint64
 	version  uint64
 	subs     []func(Event)
+
+	timestamps *kfdb
+	seenBSSIDs *kfdb
 }
 
 // New returns an empty store; call ReloadConnections to load the files.
@@ -144,7 +159,9 @@ func New(opts Options) *Store {
 		opts.LibDir = ""
 	}
 	return &Store{opts: opts, log: log, storages: map[string]*storage{}, byUUID: map[string]map[string]*storage{},
-		profiles: map[string]*Profile{}}
+		profiles:   map[string]*Profile{},
+		timestamps: loadKFDB(opts.TimestampsFile, "timestamps", log),
+		seenBSSIDs: loadKFDB(opts.SeenBSSIDsFile, "seen-bssids", log)}
 }
 
 // put tracks a storage, replacing whatever was known for its path.
@@ -177,9 +194,9 @@ func (s *Store) del(path string) {
 // Subscribe registers fn for every change; it runs on the loop.
 func (s *Store) Subscribe(fn func(Event)) { s.subs = append(s.subs, fn) }
 
-func (s *Store) emit(k EventKind, p *Profile) {
+func (s *Store) emit(k EventKind, p *Profile, changed bool) {
 	for _, fn := range s.subs {
-		fn(Event{Kind: k, Profile: p})
+		fn(Event{Kind: k, Profile: p, SettingsChanged: changed})
 	}
 }
 
@@ -237,7 +254,8 @@ func (s *Store) resolve(uuid string, secretsFrom *setting.Connection) {
 	case win == nil:
 		delete(s.profiles, uuid)
 		s.order = slices.DeleteFunc(s.order, func(x *Profile) bool { return x == p })
-		s.emit(Removed, p)
+		s.forgetDBs(uuid)
+		s.emit(Removed, p, false)
 		return
 	}
 	conn := win.conn.Clone()
@@ -263,37 +281,29 @@ func (s *Store) resolve(uuid string, secretsFrom *setting.Connection) {
 		p = &Profile{Number: s.next, uuid: uuid, conn: conn, st: win, flags: flags, version: s.version}
 		s.profiles[uuid] = p
 		s.order = append(s.order, p)
-		s.emit(Added, p)
+		s.emit(Added, p, true)
 		return
 	}
-	changedSettings := !p.conn.Equal(conn)
-	changedProps := p.st.path != win.path || p.flags != flags
+	changed := !p.conn.Equal(conn)
 	p.conn, p.st, p.flags = conn, win, flags
-	if changedSettings {
+	if changed {
 		s.version++
 		p.version = s.version
-		s.emit(Updated, p)
-	} else if changedProps {
-		s.emit(Changed, p)
 	}
+	s.emit(Updated, p, changed)
 }
 
 // mergeAgentSecrets keeps the agent-owned secrets of the profile a client
-// sent, which the keyfile does not store.
+// sent, which the keyfile does not store: whole properties, single VPN
+// secrets, WireGuard pre-shared keys.
 func mergeAgentSecrets(dst, src *setting.Connection) {
-	for _, ss := range src.Settings() {
-		ds := dst.Setting(ss.Name())
-		if ds == nil {
+	for name, sd := range src.SecretsDBus(setting.AgentOwned) {
+		if dst.Setting(name) == nil {
 			continue
 		}
-		for _, p := range ss.Info().Props {
-			if !p.Secret || !ss.IsSet(p.Name) || ds.IsSet(p.Name) {
-				continue
-			}
-			if f := ss.Info().Prop(p.Name + "-flags"); f != nil && ss.Uint32(f.Name)&setting.SecretFlagAgentOwned != 0 {
-				ds.MustSet(p.Name, ss.Get(p.Name))
-			}
-		}
+		// Only secrets of properties the profile has are merged, which
+		// cannot fail.
+		_ = dst.UpdateSecrets(name, sd)
 	}
 }
 

@@ -22,7 +22,29 @@ const (
 
 // Update2 changes a profile (Update, UpdateUnsaved, Save, Update2). d nil
 // or empty keeps the settings (Save). Nothing changes when it fails.
+//
+// The D-Bus layer runs the same steps one by one (CheckUpdateFlags,
+// CheckArgs, ParseProfile, its authorization, UpdateProfile).
 func (s *Store) Update2(p *Profile, d setting.Dict, flags UpdateFlags, args map[string]dbus.Variant) error {
+	if err := CheckUpdateFlags(flags); err != nil {
+		return err
+	}
+	plugin, err := CheckArgs(args)
+	if err != nil {
+		return err
+	}
+	var c *setting.Connection
+	if len(d) > 0 {
+		if c, err = ParseProfile(d); err != nil {
+			return err
+		}
+	}
+	return s.UpdateProfile(p, c, flags, plugin)
+}
+
+// CheckUpdateFlags checks Update2's flags: known ones only, at most one
+// persist mode, volatile only with an in-memory mode.
+func CheckUpdateFlags(flags UpdateFlags) error {
 	if flags&^(updatePersistModes|UpdateVolatile|UpdateBlockAutoconnect|UpdateNoReapply) != 0 {
 		return errorf(ErrInvalidArguments, "Unknown flags")
 	}
@@ -30,15 +52,15 @@ func (s *Store) Update2(p *Profile, d setting.Dict, flags UpdateFlags, args map[
 	if modes&(modes-1) != 0 || flags&UpdateVolatile != 0 && flags&(UpdateInMemory|UpdateInMemoryDetached|UpdateInMemoryOnly) == 0 {
 		return errorf(ErrInvalidArguments, "Conflicting flags")
 	}
-	if err := pluginArg(args); err != nil {
-		return err
-	}
-	var c *setting.Connection
-	if len(d) > 0 {
-		var err error
-		if c, err = parseProfile(d); err != nil {
-			return err
-		}
+	return nil
+}
+
+// UpdateProfile applies a parsed profile (nil keeps the settings: Save)
+// with Update2's flags, in the plugin asked for ("" for the current one).
+func (s *Store) UpdateProfile(p *Profile, c *setting.Connection, flags UpdateFlags, plugin string) error {
+	if plugin != "" && plugin != "keyfile" {
+		// Moving the profile to another plugin fails: there is none.
+		return errorf(ErrInvalidConnection, "failed to write connection: a plugin by the name of '%s' is not available", plugin)
 	}
 	mode := persistKeep
 	switch {
@@ -278,7 +300,14 @@ func (s *Store) ClearSecrets(p *Profile) error {
 		}
 	}
 	if p.st.typ == StorageLib {
+		// Read-only files keep their secrets; only memory forgets them.
+		changed := !p.conn.Equal(c)
 		p.conn = c
+		if changed {
+			s.version++
+			p.version = s.version
+		}
+		s.emit(Updated, p, changed)
 		return nil
 	}
 	st, err := s.write(c, p.st.typ, p.st.path, p.st.meta)
@@ -288,5 +317,27 @@ func (s *Store) ClearSecrets(p *Profile) error {
 	st.shadowed, st.owned = p.st.shadowed, p.st.owned
 	s.put(st)
 	s.resolve(p.uuid, nil)
+	return nil
+}
+
+// ApplySecrets gives a profile the secrets of conn, the same profile with
+// secrets merged in (from GetSecrets: the daemon's own or a secret
+// agent's). With persist (an agent supplied secrets the daemon keeps) the
+// profile is written where it lives; otherwise only the profile in memory
+// changes, until the next reload. Subscribers see Updated either way.
+func (s *Store) ApplySecrets(p *Profile, conn *setting.Connection, persist bool) error {
+	if s.profiles[p.uuid] != p {
+		return errorf(ErrFailed, "connection is no longer known")
+	}
+	if persist && p.st.typ != StorageLib {
+		return s.update(p, conn, persistKeep, p.flags&FlagVolatile != 0, false)
+	}
+	changed := !p.conn.Equal(conn)
+	p.conn = conn.Clone()
+	if changed {
+		s.version++
+		p.version = s.version
+	}
+	s.emit(Updated, p, changed)
 	return nil
 }

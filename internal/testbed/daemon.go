@@ -37,6 +37,9 @@ enabled=false
 level=DEBUG
 `
 
+// TestHostname is the static host name test daemons start with.
+const TestHostname = "gonm-testhost"
+
 // DaemonOptions configures a daemon run.
 type DaemonOptions struct {
 	// Config is the text of NetworkManager.conf; DefaultConfig if empty.
@@ -72,7 +75,10 @@ type Daemon struct {
 	// LibDir stands in for /usr/lib/NetworkManager, so the host's packaged
 	// conf.d snippets do not leak into tests.
 	LibDir string
-	PID    int
+	// HostnameFile is the daemon's /etc/hostname (the machine's own is
+	// never touched); it starts as TestHostname.
+	HostnameFile string
+	PID          int
 
 	name    string
 	cmd     *exec.Cmd
@@ -100,6 +106,7 @@ func newDaemonFiles(env Env, opts DaemonOptions) (*Daemon, error) {
 		StateFile:      filepath.Join(dir, "lib", "NetworkManager.state"),
 		ConnectionsDir: filepath.Join(dir, "system-connections"),
 		LibDir:         filepath.Join(dir, "usr-lib"),
+		HostnameFile:   filepath.Join(dir, "hostname"),
 		env:            env,
 		exited:         make(chan struct{}),
 		logDone:        make(chan struct{}),
@@ -107,6 +114,11 @@ func newDaemonFiles(env Env, opts DaemonOptions) (*Daemon, error) {
 	}
 	for _, p := range []string{d.ConfigDir, d.StateDir, d.RunDir, d.ConnectionsDir, filepath.Join(d.LibDir, "conf.d")} {
 		if err := os.MkdirAll(p, 0o755); err != nil {
+			return nil, err
+		}
+	}
+	if _, err := os.Stat(d.HostnameFile); os.IsNotExist(err) {
+		if err := os.WriteFile(d.HostnameFile, []byte(TestHostname+"\n"), 0o644); err != nil {
 			return nil, err
 		}
 	}
@@ -144,6 +156,7 @@ func StartDaemon(env Env, ns *Netns, opts DaemonOptions) *Daemon {
 		"--state-dir=" + d.StateDir,
 		"--run-dir=" + d.RunDir,
 		"--lib-dir=" + d.LibDir,
+		"--hostname-file=" + d.HostnameFile,
 	}, opts.Args...)
 	d.start(env, ns, "gonm", args, opts)
 	return d

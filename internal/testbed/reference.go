@@ -27,6 +27,10 @@ func RequireReference(env Env) {
 // writable /sys and no udev running, NetworkManager waits for udev forever
 // and leaves every device unmanaged; read-only, it assumes a container and
 // manages devices at once. Polkit is off in DefaultConfig.
+//
+// /etc is overlaid with a directory of the test, so that what the
+// reference writes there (the static host name) never reaches the
+// machine; its /etc/hostname is d.HostnameFile, inside that directory.
 func StartReference(env Env, ns *Netns, opts DaemonOptions) *Daemon {
 	env.Helper()
 	RequireReference(env)
@@ -34,6 +38,16 @@ func StartReference(env Env, ns *Netns, opts DaemonOptions) *Daemon {
 	if err != nil {
 		env.Fatalf("testbed: reference files: %v", err)
 	}
+	etcUpper, etcWork := filepath.Join(d.Dir, "etc-upper"), filepath.Join(d.Dir, "etc-work")
+	for _, dir := range []string{etcUpper, etcWork} {
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			env.Fatalf("testbed: reference files: %v", err)
+		}
+	}
+	if err := os.Rename(d.HostnameFile, filepath.Join(etcUpper, "hostname")); err != nil {
+		env.Fatalf("testbed: reference files: %v", err)
+	}
+	d.HostnameFile = filepath.Join(etcUpper, "hostname")
 	// Keyfiles live in the tmpfs'd /etc/NetworkManager/system-connections
 	// unless the config says otherwise; newDaemonFiles points [keyfile]
 	// path at d.ConnectionsDir, which also keeps them visible to the test.
@@ -49,6 +63,10 @@ func StartReference(env Env, ns *Netns, opts DaemonOptions) *Daemon {
 	// RunDir and StateDir, so a restart with the same Dir finds the run
 	// state (devices/<ifindex>) and timestamps it left, as on a host.
 	script := "set -e; mount --make-rprivate /; mount -o remount,ro /sys; " +
+		// Where overlayfs cannot stack (an overlay /tmp), at least the
+		// hostname file is covered.
+		"{ mount -t overlay overlay -o " + shellQuote([]string{"lowerdir=/etc,upperdir=" + etcUpper + ",workdir=" + etcWork}) + " /etc || " +
+		"mount --bind " + shellQuote([]string{d.HostnameFile}) + " /etc/hostname; }; " +
 		"mount -t tmpfs tmpfs /run; mount -t tmpfs tmpfs /etc/NetworkManager; " +
 		"mkdir /run/NetworkManager; mount --bind " + shellQuote([]string{d.RunDir}) + " /run/NetworkManager; " +
 		"mount --bind " + shellQuote([]string{d.StateDir}) + " /var/lib/NetworkManager; exec " + shellQuote(nmArgs)

@@ -8,10 +8,9 @@ import (
 	"github.com/gonm/gonm/internal/testbed"
 )
 
-// linkOps creates, attaches and deletes links. This version drives `ip`
-// and `wg`; once internal/platform lands, a second implementation over its
-// operations slots into the same table, and the `ip -d link` checks below
-// stay the judge of what the kernel really has.
+// linkOps creates, attaches and deletes links: ipOps with iproute2,
+// platformOps with internal/platform (the daemon's own code). The `ip -d
+// link` checks stay the judge of what the kernel really has.
 type linkOps interface {
 	add(t *testing.T, ns *testbed.Netns, l link)
 	setMaster(t *testing.T, ns *testbed.Netns, port, master string)
@@ -52,6 +51,15 @@ func (ipOps) add(t *testing.T, ns *testbed.Netns, l link) {
 	}
 	ns.MustIP(args...)
 	if l.wg != nil {
+		configureWireGuard(t, ns, l)
+	}
+}
+
+// configureWireGuard gives a WireGuard link its key, port and peer with the
+// `wg` tool (generic netlink, not a link operation).
+func configureWireGuard(t *testing.T, ns *testbed.Netns, l link) {
+	t.Helper()
+	{
 		key := testbed.TempDir(t) + "/key"
 		if out, err := ns.Run("sh", "-c", "umask 077; printf '%s\\n' \"$1\" > \"$2\"", "sh", l.wg.privateKey, key); err != nil {
 			t.Fatalf("write key: %v: %s", err, out)
@@ -154,7 +162,15 @@ func TestLinkKinds(t *testing.T) {
 		kinds[i] = c.kind
 	}
 	testbed.RequireKernel(t, kinds...)
-	var ops linkOps = ipOps{}
+	for _, impl := range []struct {
+		name string
+		ops  linkOps
+	}{{"ip", ipOps{}}, {"platform", &platformOps{}}} {
+		t.Run(impl.name, func(t *testing.T) { testLinkKinds(t, impl.ops) })
+	}
+}
+
+func testLinkKinds(t *testing.T, ops linkOps) {
 	for _, c := range linkCases {
 		t.Run(c.kind, func(t *testing.T) {
 			ns := testbed.NewNetns(t)

@@ -1,0 +1,257 @@
+package nmclitest
+
+import (
+	"bytes"
+	"fmt"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/godbus/dbus/v5"
+
+	"github.com/gonm/gonm/internal/testbed"
+)
+
+// unsupportedRE is gonm's nmcli's answer for commands that need the
+// settings schema.
+var unsupportedRE = regexp.MustCompile(`^Error: '[A-Za-z ]+' is not supported yet by this nmcli\.`)
+
+// programs are the two builds of each program: the reference's and ours.
+type programs map[string][2]string
+
+func newPrograms(t *testing.T) programs {
+	return programs{
+		"nmcli":     {ReferenceNmcli, testbed.Binary(t, "nmcli")},
+		"nm-online": {ReferenceOnline, testbed.Binary(t, "nm-online")},
+	}
+}
+
+// compareCase runs one case with both programs and reports differences.
+func compareCase(t *testing.T, run func(program string, args []string, opts RunOptions) Result, progs programs, cs Case) {
+	t.Helper()
+	opts := RunOptions{Env: cs.Env, Stdin: cs.Stdin, Interrupt: cs.Interrupt}
+	bins := progs[cs.program()]
+	ref, ours := bins[0], bins[1]
+	got := run(ours, cs.Args, opts)
+	if cs.Unsupported {
+		if got.Code != 1 || !unsupportedRE.Match(got.Stderr) {
+			t.Errorf("%s: want the \"not supported yet\" error, got %s", cs.Name(), got)
+		}
+		return
+	}
+	want := run(ref, cs.Args, opts)
+	want.Stdout, want.Stderr = Normalize(want.Stdout), Normalize(want.Stderr)
+	got.Stdout, got.Stderr = Normalize(got.Stdout), Normalize(got.Stderr)
+	// nm-online names itself by argv[0] in errors.
+	want.Stderr = bytes.ReplaceAll(want.Stderr, []byte(ref), []byte(cs.program()))
+	got.Stderr = bytes.ReplaceAll(got.Stderr, []byte(ours), []byte(cs.program()))
+	if cs.SortStdout {
+		want.Stdout, got.Stdout = SortLines(want.Stdout), SortLines(got.Stdout)
+	}
+	if cs.Progress {
+		if err := checkProgressFrames(got.Stdout); err != nil {
+			t.Errorf("%s: %v in %q", cs.Name(), err, got.Stdout)
+		}
+		want.Stdout, got.Stdout = lastFrame(want.Stdout), lastFrame(got.Stdout)
+	}
+	if cs.Overview146 {
+		want.Stdout = LimitOverview(want.Stdout)
+	}
+	if d := Diff(want, got); d != "" {
+		t.Errorf("%s:\n%s", cs.Name(), d)
+	}
+}
+
+// TestReadOnly runs the read-only command lines against one daemon, then
+// checks what only gonm's nmcli has (JSON) and the bash completion on the
+// same state.
+func TestReadOnly(t *testing.T) {
+	w := NewWorld(t, DaemonFromEnv())
+	w.Populate()
+	progs := newPrograms(t)
+	t.Run("differential", func(t *testing.T) {
+		cases := ReadOnlyCases()
+		t.Logf("%d read-only command lines", len(cases))
+		if len(cases) < 150 {
+			t.Errorf("the suite has %d read-only cases; it is meant to have at least 150", len(cases))
+		}
+		for _, cs := range cases {
+			compareCase(t, w.Run, progs, cs)
+		}
+	})
+	t.Run("json", func(t *testing.T) { checkJSON(t, w, progs["nmcli"][1]) })
+	t.Run("bash-completion", func(t *testing.T) { checkBashCompletion(t, w, progs["nmcli"][1]) })
+}
+
+// LimitOverview applies NetworkManager 1.46's limit to a 1.42 overview:
+// per device and family, at most ten addresses and ten routes, then one
+// "... more" line (an eleventh entry is shown instead of that line).
+func LimitOverview(out []byte) []byte {
+	lines := bytes.SplitAfter(out, []byte("\n"))
+	var res [][]byte
+	for i := 0; i < len(lines); {
+		prefix := overviewPrefix(lines[i])
+		if prefix == "" {
+			res = append(res, lines[i])
+			i++
+			continue
+		}
+		j := i
+		for j < len(lines) && overviewPrefix(lines[j]) == prefix {
+			j++
+		}
+		n := j - i
+		if n > 11 {
+			res = append(res, lines[i:i+10]...)
+			res = append(res, []byte("\t"+prefix+" ... more\n"))
+		} else {
+			res = append(res, lines[i:j]...)
+		}
+		i = j
+	}
+	return bytes.Join(res, nil)
+}
+
+func overviewPrefix(line []byte) string {
+	for _, p := range []string{"inet4", "inet6", "route4", "route6"} {
+		if bytes.HasPrefix(line, []byte("\t"+p+" ")) {
+			return p
+		}
+	}
+	return ""
+}
+
+// progressFrameRE is one frame of nm-online's progress bar: dots, then
+// blanks up to fifteen, the seconds left and, last, the result.
+var progressFrameRE = regexp.MustCompile(`^Connecting(\.*) *( {0,3}[0-9]+)s( \[(online|offline|started|startup-pending|failure)\]\n)?$`)
+
+// checkProgressFrames checks that every frame is well formed, that the bar
+// never shrinks and that only the last frame has a result.
+func checkProgressFrames(out []byte) error {
+	frames := strings.Split(string(out), "\r")
+	if len(frames) < 2 || frames[0] != "" {
+		return fmt.Errorf("output does not start with a frame")
+	}
+	dots := 0
+	for i, f := range frames[1:] {
+		m := progressFrameRE.FindStringSubmatch(f)
+		if m == nil || len(f) != len("Connecting")+15+6+len(m[3]) {
+			return fmt.Errorf("frame %d is malformed", i)
+		}
+		if len(m[1]) < dots {
+			return fmt.Errorf("frame %d has fewer dots than the one before", i)
+		}
+		dots = len(m[1])
+		if (m[3] != "") != (i == len(frames)-2) {
+			return fmt.Errorf("frame %d: only the last frame has a result", i)
+		}
+	}
+	return nil
+}
+
+func lastFrame(out []byte) []byte {
+	if i := bytes.LastIndexByte(out, '\r'); i >= 0 {
+		return out[i:]
+	}
+	return out
+}
+
+// TestNotRunning compares both programs while NetworkManager is not
+// running, then nm-online waiting for its startup.
+func TestNotRunning(t *testing.T) {
+	w := NewBareWorld(t, DaemonFromEnv())
+	progs := newPrograms(t)
+	t.Logf("%d command lines without NetworkManager", len(NotRunningCases()))
+	for _, cs := range NotRunningCases() {
+		compareCase(t, w.Run, progs, cs)
+	}
+
+	// nm-online -s waits for the daemon to come and finish starting.
+	type res struct {
+		name string
+		r    Result
+	}
+	done := make(chan res, 2)
+	for i, name := range []string{"reference", "ours"} {
+		go func() {
+			done <- res{name, w.Run(progs["nm-online"][i], []string{"-s", "-t", "60"}, RunOptions{Timeout: 90 * time.Second})}
+		}()
+	}
+	time.Sleep(1500 * time.Millisecond)
+	w.StartDaemon()
+	for range 2 {
+		r := <-done
+		if r.r.Code != 0 || !bytes.HasSuffix(r.r.Stdout, []byte(" [started]\n")) || len(r.r.Stderr) != 0 {
+			t.Errorf("%s nm-online -s: want \"[started]\" and exit 0, got %s", r.name, r.r)
+		}
+		if err := checkProgressFrames(r.r.Stdout); err != nil {
+			t.Errorf("%s nm-online -s: %v in %q", r.name, err, r.r.Stdout)
+		}
+	}
+	// The daemon is up with no state of the suite's.
+	t.Logf("%d command lines on a fresh daemon", len(FreshDaemonCases()))
+	for _, cs := range FreshDaemonCases() {
+		compareCase(t, w.Run, progs, cs)
+	}
+}
+
+// TestUnreachableBus compares both programs when the bus cannot be
+// reached or its address is malformed.
+func TestUnreachableBus(t *testing.T) {
+	testbed.RequireRoot(t)
+	testbed.RequireReference(t)
+	ns := testbed.NewNetns(t)
+	home := testbed.TempDir(t)
+	progs := newPrograms(t)
+	run := func(program string, args []string, opts RunOptions) Result {
+		return RunIn(t, ns, home, program, args, opts)
+	}
+	t.Logf("%d command lines with an unreachable bus", len(UnreachableBusCases()))
+	for _, cs := range UnreachableBusCases() {
+		compareCase(t, run, progs, cs)
+	}
+}
+
+// fakeManager is a stand-in NetworkManager on the bus that reports
+// another version: only its object list, which is all nmcli reads for
+// "general status".
+type fakeManager struct{ version string }
+
+func (f fakeManager) GetManagedObjects() (map[dbus.ObjectPath]map[string]map[string]dbus.Variant, *dbus.Error) {
+	v := dbus.MakeVariant
+	return map[dbus.ObjectPath]map[string]map[string]dbus.Variant{
+		"/org/freedesktop/NetworkManager": {"org.freedesktop.NetworkManager": {
+			"Version": v(f.version), "State": v(uint32(70)), "Connectivity": v(uint32(4)), "Startup": v(false),
+			"NetworkingEnabled": v(true), "WirelessEnabled": v(true), "WirelessHardwareEnabled": v(true),
+			"WwanEnabled": v(true), "WwanHardwareEnabled": v(false),
+			"Devices": v([]dbus.ObjectPath{}), "AllDevices": v([]dbus.ObjectPath{}), "ActiveConnections": v([]dbus.ObjectPath{}),
+		}},
+		"/org/freedesktop/NetworkManager/Settings": {"org.freedesktop.NetworkManager.Settings": {
+			"Connections": v([]dbus.ObjectPath{}), "Hostname": v("fake"), "CanModify": v(true),
+		}},
+	}, nil
+}
+
+// TestVersionMismatch checks the warning gonm's nmcli prints (as
+// NetworkManager 1.46's does) when the daemon runs another version; the
+// rest of the output is the reference's.
+func TestVersionMismatch(t *testing.T) {
+	w := NewBareWorld(t, Reference)
+	if err := w.Conn.Export(fakeManager{"1.40.0"}, "/org/freedesktop", "org.freedesktop.DBus.ObjectManager"); err != nil {
+		t.Fatal(err)
+	}
+	if reply, err := w.Conn.RequestName(nmBus, dbus.NameFlagDoNotQueue); err != nil || reply != dbus.RequestNameReplyPrimaryOwner {
+		t.Fatalf("own %s: %v %v", nmBus, reply, err)
+	}
+	progs := newPrograms(t)
+	for _, args := range [][]string{{"g"}, {"-t", "g"}, {"networking"}} {
+		want := w.Run(ReferenceNmcli, args, RunOptions{})
+		got := w.Run(progs["nmcli"][1], args, RunOptions{})
+		warning := "Warning: nmcli (1.42.4) and NetworkManager (1.40.0) versions don't match. Restarting NetworkManager is advised.\n"
+		want.Stderr = append([]byte(warning), want.Stderr...)
+		if d := Diff(want, got); d != "" {
+			t.Errorf("nmcli %s:\n%s", strings.Join(args, " "), d)
+		}
+	}
+}
