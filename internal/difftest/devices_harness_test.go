@@ -28,7 +28,7 @@ const (
 )
 
 // side is one daemon in its namespace, with a signal recorder.
-type side struct {
+type devSide struct {
 	t      *testing.T
 	name   string
 	ns     *testbed.Netns
@@ -47,15 +47,15 @@ type side struct {
 // scenario is one run: links made before the daemon starts, profiles
 // installed as keyfiles, extra configuration, then steps.
 type scenario struct {
-	setup    func(s *side)
+	setup    func(s *devSide)
 	profiles map[string]string // file name -> keyfile text
 	conf     string
-	steps    func(s *side)
+	steps    func(s *devSide)
 }
 
-func runSide(t *testing.T, name string, sc scenario) *side {
+func runSide(t *testing.T, name string, sc scenario) *devSide {
 	t.Helper()
-	s := &side{t: t, name: name, names: map[dbus.ObjectPath]string{}}
+	s := &devSide{t: t, name: name, names: map[dbus.ObjectPath]string{}}
 	s.ns = testbed.NewNetns(t)
 	s.peer = testbed.NewNetns(t)
 	opts := testbed.BusOptions{}
@@ -106,7 +106,7 @@ func runSide(t *testing.T, name string, sc scenario) *side {
 
 // start starts the daemon (again, with the same files) and waits for the
 // end of its start-up.
-func (s *side) start() {
+func (s *devSide) start() {
 	if s.name == "nm" {
 		s.d = testbed.StartReference(s.t, s.ns, s.dopts)
 	} else {
@@ -119,7 +119,7 @@ func (s *side) start() {
 // restart stops the daemon, calls between while it is down, and starts it
 // again with the same files. The events recorded so far are dropped: the
 // new daemon numbers its objects afresh.
-func (s *side) restart(between func()) {
+func (s *devSide) restart(between func()) {
 	s.t.Helper()
 	if err := s.d.Stop(); err != nil {
 		s.t.Fatalf("%s: stop: %v", s.name, err)
@@ -135,7 +135,7 @@ func (s *side) restart(between func()) {
 	s.start()
 }
 
-func (s *side) record(ch chan *dbus.Signal) {
+func (s *devSide) record(ch chan *dbus.Signal) {
 	for sig := range ch {
 		var ev string
 		switch sig.Name {
@@ -158,7 +158,7 @@ func (s *side) record(ch chan *dbus.Signal) {
 }
 
 // nameOf names an object by a property, remembered once read.
-func (s *side) nameOf(p dbus.ObjectPath, iface, prop string) string {
+func (s *devSide) nameOf(p dbus.ObjectPath, iface, prop string) string {
 	s.mu.Lock()
 	n, ok := s.names[p]
 	s.mu.Unlock()
@@ -177,7 +177,7 @@ func (s *side) nameOf(p dbus.ObjectPath, iface, prop string) string {
 }
 
 // sequences returns the recorded events grouped per object, in order.
-func (s *side) sequences() map[string][]string {
+func (s *devSide) sequences() map[string][]string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	out := map[string][]string{}
@@ -193,9 +193,9 @@ func (s *side) sequences() map[string][]string {
 	return out
 }
 
-func (s *side) settle() { time.Sleep(300 * time.Millisecond) }
+func (s *devSide) settle() { time.Sleep(300 * time.Millisecond) }
 
-func (s *side) waitStartup() {
+func (s *devSide) waitStartup() {
 	s.until("start-up", 20*time.Second, func() bool {
 		v, err := s.conn.Object(testbed.BusName, "/org/freedesktop/NetworkManager").GetProperty(ifaceNM + ".Startup")
 		return err == nil && v.Value() == false
@@ -203,7 +203,7 @@ func (s *side) waitStartup() {
 }
 
 // until polls cond.
-func (s *side) until(what string, timeout time.Duration, cond func() bool) {
+func (s *devSide) until(what string, timeout time.Duration, cond func() bool) {
 	s.t.Helper()
 	deadline := time.Now().Add(timeout)
 	for time.Now().Before(deadline) {
@@ -216,7 +216,7 @@ func (s *side) until(what string, timeout time.Duration, cond func() bool) {
 }
 
 // device finds a device by interface name.
-func (s *side) device(iface string) dbus.ObjectPath {
+func (s *devSide) device(iface string) dbus.ObjectPath {
 	var p dbus.ObjectPath
 	err := s.conn.Object(testbed.BusName, "/org/freedesktop/NetworkManager").Call(ifaceNM+".GetDeviceByIpIface", 0, iface).Store(&p)
 	if err != nil {
@@ -225,7 +225,7 @@ func (s *side) device(iface string) dbus.ObjectPath {
 	return p
 }
 
-func (s *side) deviceState(iface string) uint32 {
+func (s *devSide) deviceState(iface string) uint32 {
 	var p dbus.ObjectPath
 	if err := s.conn.Object(testbed.BusName, "/org/freedesktop/NetworkManager").Call(ifaceNM+".GetDeviceByIpIface", 0, iface).Store(&p); err != nil {
 		return 0
@@ -239,13 +239,13 @@ func (s *side) deviceState(iface string) uint32 {
 }
 
 // waitState waits until a device reaches a state.
-func (s *side) waitState(iface string, state uint32) {
+func (s *devSide) waitState(iface string, state uint32) {
 	s.t.Helper()
 	s.until(fmt.Sprintf("%s in state %d", iface, state), 30*time.Second, func() bool { return s.deviceState(iface) == state })
 }
 
 // profilePath finds a profile's Settings.Connection object.
-func (s *side) profilePath(uuid string) dbus.ObjectPath {
+func (s *devSide) profilePath(uuid string) dbus.ObjectPath {
 	var p dbus.ObjectPath
 	err := s.conn.Object(testbed.BusName, "/org/freedesktop/NetworkManager/Settings").Call(ifaceNM+".Settings.GetConnectionByUuid", 0, uuid).Store(&p)
 	if err == nil {
@@ -265,7 +265,7 @@ func (s *side) profilePath(uuid string) dbus.ObjectPath {
 }
 
 // activate calls ActivateConnection and returns the error, if any.
-func (s *side) activate(uuid, iface string) error {
+func (s *devSide) activate(uuid, iface string) error {
 	dev := dbus.ObjectPath("/")
 	if iface != "" {
 		dev = s.device(iface)
@@ -276,12 +276,12 @@ func (s *side) activate(uuid, iface string) error {
 }
 
 // disconnect calls Device.Disconnect.
-func (s *side) disconnect(iface string) error {
+func (s *devSide) disconnect(iface string) error {
 	return s.conn.Object(testbed.BusName, s.device(iface)).Call(ifaceDevice+".Disconnect", 0).Err
 }
 
 // nmcli runs nmcli in the namespace.
-func (s *side) nmcli(args ...string) string {
+func (s *devSide) nmcli(args ...string) string {
 	out, err := s.ns.Run("nmcli", args...)
 	if err != nil {
 		s.t.Errorf("%s: nmcli %v: %v", s.name, args, err)
@@ -289,15 +289,15 @@ func (s *side) nmcli(args ...string) string {
 	return out
 }
 
-var uuidRE = regexp.MustCompile(`[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}`)
+var devUUIDRE = regexp.MustCompile(`[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}`)
 
 // normalize hides what differs between runs (generated UUIDs).
-func normalize(s string) string { return uuidRE.ReplaceAllString(s, "<uuid>") }
+func normalize(s string) string { return devUUIDRE.ReplaceAllString(s, "<uuid>") }
 
 // compareSides runs a scenario on both daemons and compares every
 // object's sequence; the keys of ignore are objects left out (timing
 // that NetworkManager itself does not fix).
-func compareSides(t *testing.T, sc scenario, ignore ...string) (nm, gonm *side) {
+func compareSides(t *testing.T, sc scenario, ignore ...string) (nm, gonm *devSide) {
 	t.Helper()
 	testbed.RequireReference(t)
 	nm = runSide(t, "nm", sc)

@@ -29,7 +29,7 @@ method=disabled
 // one without carrier stays unavailable.
 func TestDevicesAtStartup(t *testing.T) {
 	sc := scenario{
-		setup: func(s *side) {
+		setup: func(s *devSide) {
 			testbed.Veth(t, s.ns, "eth1", s.peer, "peer1")
 			testbed.LinkUp(t, s.ns, "eth1", false)
 			s.ns.MustIP("link", "add", "veth0", "type", "veth", "peer", "name", "veth1")
@@ -40,7 +40,7 @@ func TestDevicesAtStartup(t *testing.T) {
 			testbed.LinkUp(t, s.peer, "peer2", false)
 			testbed.LinkUp(t, s.ns, "eth2", false)
 		},
-		steps: func(s *side) {
+		steps: func(s *devSide) {
 			s.waitState("eth1", 30)
 			s.waitState("veth1", 30)
 			s.waitState("br9", 100)
@@ -60,11 +60,11 @@ func TestDevicesAtStartup(t *testing.T) {
 func TestActivateDeactivateEthernet(t *testing.T) {
 	sc := scenario{
 		profiles: map[string]string{"c1.nmconnection": profileC1},
-		setup: func(s *side) {
+		setup: func(s *devSide) {
 			testbed.Veth(t, s.ns, "eth1", s.peer, "peer1")
 			testbed.LinkUp(t, s.peer, "peer1", true)
 		},
-		steps: func(s *side) {
+		steps: func(s *devSide) {
 			s.waitState("eth1", 30)
 			if err := s.activate("6d0b8a64-1d6e-4a2b-9d1c-0a6f7c6b1a11", "eth1"); err != nil {
 				t.Fatalf("%s: activate: %v", s.name, err)
@@ -97,10 +97,10 @@ func TestCarrierOffOn(t *testing.T) {
 	sc := scenario{
 		profiles: map[string]string{"c1.nmconnection": strings.Replace(profileC1, "autoconnect=false", "autoconnect=true", 1)},
 		conf:     "[device]\ncarrier-wait-timeout=1000\n",
-		setup: func(s *side) {
+		setup: func(s *devSide) {
 			testbed.Veth(t, s.ns, "eth1", s.peer, "peer1")
 		},
-		steps: func(s *side) {
+		steps: func(s *devSide) {
 			s.waitState("eth1", 100)
 			testbed.LinkUp(t, s.peer, "peer1", false)
 			s.waitState("eth1", 20)
@@ -143,10 +143,10 @@ interface-name=eth1
 master=br0
 slave-type=bridge
 `},
-		setup: func(s *side) {
+		setup: func(s *devSide) {
 			testbed.Veth(t, s.ns, "eth1", s.peer, "peer1")
 		},
-		steps: func(s *side) {
+		steps: func(s *devSide) {
 			s.waitState("eth1", 30)
 			if err := s.activate("2c7c1c35-3f0a-4d1f-a9d3-0e2e3a1b0b01", ""); err != nil {
 				t.Fatalf("%s: activate br0: %v", s.name, err)
@@ -188,10 +188,10 @@ interface-name=eth1
 master=nosuchbr
 slave-type=bridge
 `},
-		setup: func(s *side) {
+		setup: func(s *devSide) {
 			testbed.Veth(t, s.ns, "eth1", s.peer, "peer1")
 		},
-		steps: func(s *side) {
+		steps: func(s *devSide) {
 			s.waitState("eth1", 30)
 			err := s.activate("2c7c1c35-3f0a-4d1f-a9d3-0e2e3a1b0b02", "eth1")
 			errs = append(errs, fmt.Sprint(err))
@@ -222,11 +222,11 @@ method=disabled
 method=manual
 address1=2001:db8::1/64
 `},
-		setup: func(s *side) {
+		setup: func(s *devSide) {
 			testbed.Veth(t, s.ns, "eth1", s.peer, "peer1")
 			testbed.AddAddr(t, s.peer, "peer1", "2001:db8::1/64", "nodad")
 		},
-		steps: func(s *side) {
+		steps: func(s *devSide) {
 			s.waitState("eth1", 30)
 			if err := s.activate("6d0b8a64-1d6e-4a2b-9d1c-0a6f7c6b1a16", "eth1"); err != nil {
 				t.Fatalf("%s: activate: %v", s.name, err)
@@ -262,10 +262,10 @@ func TestSoftwareKinds(t *testing.T) {
 	}
 	sc := scenario{
 		profiles: profiles,
-		setup: func(s *side) {
+		setup: func(s *devSide) {
 			testbed.Veth(t, s.ns, "eth1", s.peer, "peer1")
 		},
-		steps: func(s *side) {
+		steps: func(s *devSide) {
 			s.waitState("eth1", 30)
 			for i, iface := range []string{"mv0", "vx0", "tun0", "tap0"} {
 				uuid := fmt.Sprintf("11111111-0000-4000-8000-00000000000%d", i+1)
@@ -301,11 +301,11 @@ func TestAutoconnectOrderAndRetries(t *testing.T) {
 			"a.nmconnection": p("high", "22222222-0000-4000-8000-000000000001", 10, "2001:db8::1/64"),
 			"b.nmconnection": p("low", "22222222-0000-4000-8000-000000000002", 5, "2001:db8::2/64"),
 		},
-		setup: func(s *side) {
+		setup: func(s *devSide) {
 			testbed.Veth(t, s.ns, "eth1", s.peer, "peer1")
 			testbed.AddAddr(t, s.peer, "peer1", "2001:db8::1/64", "nodad")
 		},
-		steps: func(s *side) {
+		steps: func(s *devSide) {
 			s.until("low connected", 60*time.Second, func() bool {
 				s.mu.Lock()
 				defer s.mu.Unlock()

@@ -144,7 +144,7 @@ func kernelState(t *testing.T, ns *testbed.Netns) string {
 // quiet waits until nothing in the kernel will change by itself: no
 // tentative IPv6 address (but on a link without carrier, where DAD waits) and no bridge port with its forward-delay timer
 // running.
-func quiet(s *side) {
+func quiet(s *devSide) {
 	s.until("no tentative addresses and no running bridge timers", 60*time.Second, func() bool {
 		for _, l := range strings.Split(s.ns.MustIP("-6", "-o", "addr"), "\n") {
 			// tap0 has no carrier: its addresses stay tentative.
@@ -164,7 +164,7 @@ func quiet(s *side) {
 
 // runStates reads the run state files the daemon keeps per device, by
 // interface name.
-func runStates(t *testing.T, s *side) map[string]string {
+func runStates(t *testing.T, s *devSide) map[string]string {
 	out := map[string]string{}
 	names := map[string]string{}
 	for _, l := range strings.Split(s.ns.MustIP("-o", "link"), "\n") {
@@ -203,13 +203,13 @@ func TestRestartWithoutDisruption(t *testing.T) {
 	runState := map[string]map[string]string{}
 	sc := scenario{
 		profiles: restartProfiles(),
-		setup: func(s *side) {
+		setup: func(s *devSide) {
 			for i := 1; i <= 15; i++ {
 				testbed.Veth(t, s.ns, fmt.Sprintf("eth%d", i), s.peer, fmt.Sprintf("peer%d", i))
 				testbed.LinkUp(t, s.peer, fmt.Sprintf("peer%d", i), true)
 			}
 		},
-		steps: func(s *side) {
+		steps: func(s *devSide) {
 			for _, iface := range restartIfaces {
 				s.waitState(iface, 100)
 			}
