@@ -27,7 +27,7 @@ const (
 	ifaceActive = "org.freedesktop.NetworkManager.Connection.Active"
 )
 
-// side is one daemon in its namespace, with a signal recorder.
+// devSide is one daemon in its namespace, with a signal recorder.
 type devSide struct {
 	t      *testing.T
 	name   string
