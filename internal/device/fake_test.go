@@ -60,7 +60,9 @@ func newFakePlatform(t *testing.T, l *loop.Loop) *fakePlatform {
 		routes: map[int32][]*platform.Route{}, sysctls: map[string]string{}, carrier: map[int32]bool{}, duplicate: map[netip.Addr]bool{}}
 }
 
-func (f *fakePlatform) op(format string, args ...any) { f.ops = append(f.ops, fmt.Sprintf(format, args...)) }
+func (f *fakePlatform) op(format string, args ...any) {
+	f.ops = append(f.ops, fmt.Sprintf(format, args...))
+}
 
 // takeOps returns the operations recorded since the last call.
 func (f *fakePlatform) takeOps() []string {
@@ -474,7 +476,7 @@ func (f *fakePlatform) IP6Sysctl(index int32, key string) (string, error) {
 // noUdev is a system without udev (as in a container).
 type noUdev struct{}
 
-func (noUdev) Running() bool                                  { return false }
+func (noUdev) Running() bool                              { return false }
 func (noUdev) Properties(int32) (map[string]string, bool) { return nil, false }
 
 // world is a device set over a fake kernel, on a running loop.
