@@ -42,6 +42,7 @@ type devSide struct {
 	// objects exist).
 	uuids []string
 	dopts testbed.DaemonOptions
+	busy  bool
 }
 
 // scenario is one run: links made before the daemon starts, profiles
@@ -50,6 +51,10 @@ type scenario struct {
 	setup    func(s *devSide)
 	profiles map[string]string // file name -> keyfile text
 	conf     string
+	confD    map[string]string // conf.d files by name
+	// busy: an activation keeps start-up from completing (a DHCP
+	// attempt); steps begin once the daemon owns its name.
+	busy bool
 	steps    func(s *devSide)
 }
 
@@ -94,10 +99,12 @@ func runSide(t *testing.T, name string, sc scenario) *devSide {
 		}
 	}
 	dopts := testbed.DaemonOptions{Dir: dir, Quiet: os.Getenv("DIFFTEST_VERBOSE") == "" || name == "nm"}
+	dopts.ConfD = sc.confD
 	if sc.conf != "" {
 		dopts.Config = testbed.DefaultConfig + "\n" + sc.conf
 	}
 	s.dopts = dopts
+	s.busy = sc.busy
 	s.start()
 	sc.steps(s)
 	s.settle()
@@ -113,7 +120,9 @@ func (s *devSide) start() {
 		s.d = testbed.StartDaemon(s.t, s.ns, s.dopts)
 	}
 	s.dopts.Dir = s.d.Dir
-	s.waitStartup()
+	if !s.busy {
+		s.waitStartup()
+	}
 }
 
 // restart stops the daemon, calls between while it is down, and starts it

@@ -2,6 +2,7 @@ package difftest
 
 import (
 	"fmt"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -316,6 +317,73 @@ func TestAutoconnectOrderAndRetries(t *testing.T) {
 				}
 				return false
 			})
+		},
+	}
+	compareSides(t, sc)
+}
+
+// An Ethernet device without a profile gets NetworkManager's default
+// profile ("Wired connection 1", its UUID derived from the machine id, the
+// name and the permanent MAC address or, for a veth, the interface name),
+// which autoconnects. no-auto-default (here cleared in conf.d) is what
+// the other scenarios use to prevent it.
+func TestDefaultWiredProfile(t *testing.T) {
+	var lists = map[string]string{}
+	sc := scenario{
+		confD: map[string]string{"auto-default.conf": "[main]\nno-auto-default=\n"},
+		busy:  true,
+		setup: func(s *devSide) {
+			testbed.Veth(t, s.ns, "eth1", s.peer, "peer1")
+			// The same (stand-in permanent) MAC address on both sides,
+			// as the UUID depends on it.
+			s.ns.MustIP("link", "set", "eth1", "address", "02:00:5e:10:00:01")
+			testbed.LinkUp(t, s.peer, "peer1", true)
+		},
+		steps: func(s *devSide) {
+			s.until("a default profile", 20*time.Second, func() bool {
+				out, _ := s.ns.Run("nmcli", "-t", "-f", "NAME", "connection", "show")
+				return strings.Contains(out, "Wired connection 1")
+			})
+			// The device starts activating it (ipv4.method auto).
+			s.until("eth1 activating", 20*time.Second, func() bool { return s.deviceState("eth1") >= 40 })
+			// lo's generated profile has a random UUID.
+			lists[s.name] = regexp.MustCompile(`(?m)^lo:[^:]*:`).ReplaceAllString(s.nmcli("-t", "-f", "NAME,UUID,TYPE,DEVICE", "connection", "show"), "lo:<uuid>:") +
+				s.nmcli("-t", "-f", "connection.autoconnect,connection.autoconnect-priority,connection.interface-name,ipv4.method,ipv6.method",
+					"connection", "show", "Wired connection 1")
+		},
+	}
+	// How far the DHCP attempt got is timing (and issue 8's).
+	compareSides(t, sc, "device eth1", "active Wired connection 1", "manager")
+	if lists["nm"] != lists["gonm"] {
+		t.Errorf("default profile differs:\nNetworkManager 1.42:\n%s\ngonm:\n%s", lists["nm"], lists["gonm"])
+	} else {
+		t.Logf("default profile:\n%s", lists["nm"])
+	}
+}
+
+// Deleting the profile of an active connection deactivates it
+// (connection-removed).
+func TestDeleteActiveProfile(t *testing.T) {
+	sc := scenario{
+		profiles: map[string]string{"c1.nmconnection": profileC1},
+		setup: func(s *devSide) {
+			testbed.Veth(t, s.ns, "eth1", s.peer, "peer1")
+			testbed.LinkUp(t, s.peer, "peer1", true)
+		},
+		steps: func(s *devSide) {
+			s.waitState("eth1", 30)
+			if err := s.activate("6d0b8a64-1d6e-4a2b-9d1c-0a6f7c6b1a11", "eth1"); err != nil {
+				t.Fatalf("%s: activate: %v", s.name, err)
+			}
+			s.waitState("eth1", 100)
+			if err := s.conn.Object(testbed.BusName, s.profilePath("6d0b8a64-1d6e-4a2b-9d1c-0a6f7c6b1a11")).
+				Call("org.freedesktop.NetworkManager.Settings.Connection.Delete", 0).Err; err != nil {
+				t.Fatalf("%s: delete: %v", s.name, err)
+			}
+			s.waitState("eth1", 30)
+			if out := s.nmcli("-t", "-f", "NAME", "connection", "show", "--active"); strings.Contains(out, "c1") {
+				t.Errorf("%s: c1 still active:\n%s", s.name, out)
+			}
 		},
 	}
 	compareSides(t, sc)

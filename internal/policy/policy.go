@@ -391,6 +391,12 @@ func (p *Policy) profileEvent(e settings.Event) {
 		p.resetRetries(e.Profile)
 		p.scheduleAll()
 	case settings.Removed:
+		// A deleted profile's activations end (connection-removed).
+		for _, a := range p.devs.Activations() {
+			if a.Profile == e.Profile && a.State() <= device.ActActivated {
+				a.Deactivate(device.ReasonConnectionRemoved, device.ActReasonConnectionRemoved)
+			}
+		}
 		if s := p.states[e.Profile.UUID()]; s != nil {
 			if s.defaultFor != nil && !p.deletingOwn {
 				p.addNoAutoDefault(s.defaultFor)
