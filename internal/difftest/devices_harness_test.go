@@ -54,8 +54,8 @@ type scenario struct {
 	confD    map[string]string // conf.d files by name
 	// busy: an activation keeps start-up from completing (a DHCP
 	// attempt); steps begin once the daemon owns its name.
-	busy bool
-	steps    func(s *devSide)
+	busy  bool
+	steps func(s *devSide)
 }
 
 func runSide(t *testing.T, name string, sc scenario) *devSide {
