@@ -48,6 +48,13 @@ func (d *Device) Activate(a *Activation) {
 	mustQueue := d.carrierWaitMustQueue(a)
 	if d.act == nil && !mustQueue && d.real {
 		d.startActivation(a)
+		// The device is in PREPARE before the request returns, so a
+		// client that asked for the activation sees it under way (as
+		// NetworkManager's clients do).
+		if d.act == a && d.stageTimer != nil {
+			d.cancelStage()
+			d.stage1Prepare()
+		}
 		return
 	}
 	if d.queuedAct != nil {
@@ -318,7 +325,9 @@ func (d *Device) effectiveMethod(f family) string {
 	if m == "" {
 		m = "auto"
 	}
-	if f == fam4 && d.info.devType == TypeLoopback && m == "auto" {
+	// Loopback has no automatic addressing: auto means manual there, for
+	// both families.
+	if d.info.devType == TypeLoopback && m == "auto" {
 		return "manual"
 	}
 	return m

@@ -154,7 +154,13 @@ func (d *Device) Activation() *Activation { return d.act }
 // Carrier reports the device's carrier as NetworkManager tracks it.
 func (d *Device) Carrier() bool { return d.carrier }
 
-// Software reports whether the device's link is created by software.
+// AutoconnectOnExternal reports an external activation that a profile
+// may autoconnect on top of (loopback's, in NetworkManager).
+func (d *Device) AutoconnectOnExternal() bool {
+	return d.sysIface == SysIfaceExternal && d.info.autoconnectOnExternal
+}
+
+// Software reports whether the device's link is made by software.
 func (d *Device) Software() bool { return d.caps&CapIsSoftware != 0 }
 
 // IsController reports whether the device takes ports (bridge, bond).

@@ -77,7 +77,9 @@ func (d *Device) ipConfigFor(f Family) *IPConfig {
 		}
 	}
 	if f == fam6 {
-		cfg.LinkLocal6 = true
+		// Loopback has ::1 and no link-local address (NetworkManager
+		// takes its IPv6 link-local stage as done at once).
+		cfg.LinkLocal6 = d.info.devType != TypeLoopback
 		cfg.AddrGenMode = "eui64"
 		if s != nil {
 			if v := s.Int32("addr-gen-mode"); v == 1 {

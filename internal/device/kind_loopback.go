@@ -11,7 +11,7 @@ type loopbackKind struct{}
 var loopbackInfo = &kindInfo{
 	name: "loopback", linkTypes: []platform.LinkType{platform.LinkLoopback},
 	devType: TypeLoopback, typeDesc: "loopback", iface: IfaceLoopback,
-	connType: "loopback", metric: 30,
+	connType: "loopback", metric: 30, autoconnectOnExternal: true,
 }
 
 func (loopbackKind) info() *kindInfo                                { return loopbackInfo }

@@ -67,6 +67,9 @@ type kindInfo struct {
 	externalDownRule bool
 	// controller kinds take ports and are available without carrier.
 	controller bool
+	// autoconnectOnExternal lets a profile autoconnect on top of an
+	// external activation (loopback in NetworkManager).
+	autoconnectOnExternal bool
 	// portType is connection.slave-type of profiles that are ports of
 	// this kind of controller.
 	portType string

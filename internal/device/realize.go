@@ -79,6 +79,19 @@ func (d *Device) realize(l *platform.Link, st *RunState) {
 	d.setState(StateUnavailable, ReasonNowManaged)
 }
 
+// updateSpeed reads the link speed of an Ethernet device; NetworkManager
+// does so when carrier comes (and keeps the last value when it goes).
+func (d *Device) updateSpeed() {
+	if d.info.iface != IfaceWired {
+		return
+	}
+	if info, err := d.reg.plat.LinkDriverInfo(d.ifindex); err == nil && info.Speed != d.speed {
+		d.speed = info.Speed
+		d.log.Debug(fmt.Sprintf("speed is now %d Mb/s", d.speed))
+		d.publish()
+	}
+}
+
 // readDriverInfo reads the driver, its version and the firmware version
 // (ethtool), and the link speed.
 func (d *Device) readDriverInfo() {
@@ -89,7 +102,6 @@ func (d *Device) readDriverInfo() {
 			d.driver = info.Driver
 		}
 		d.driverVersion, d.firmwareVersion = info.Version, info.FirmwareVersion
-		d.speed = info.Speed
 	}
 	if d.driver == "" && d.info.devType == TypeLoopback {
 		d.driver = "unknown"
@@ -311,6 +323,7 @@ func (d *Device) setCarrier(c bool) {
 	d.reg.emit(Event{Kind: DeviceChanged, Device: d})
 	if c {
 		d.log.Info("carrier: link connected")
+		d.updateSpeed()
 		if d.carrierDefer != nil {
 			d.carrierDefer.Stop()
 			d.carrierDefer = nil

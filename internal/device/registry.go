@@ -292,7 +292,19 @@ func (r *Devices) Start() {
 }
 
 // Startup reports whether the devices found at start are still settling.
-func (r *Devices) Startup() bool { return r.startup }
+// A device still waiting to detect carrier after it was brought up holds
+// start-up too (NetworkManager's carrier-wait pending action).
+func (r *Devices) Startup() bool {
+	if r.startup {
+		return true
+	}
+	for _, d := range r.all {
+		if d.real && d.carrierWait != nil && !d.carrier {
+			return true
+		}
+	}
+	return false
+}
 
 // PlatformChanged takes the platform's changes of one burst (a
 // subscription's TakeAll).

@@ -226,5 +226,6 @@ func (d *Device) carrierDetectWait() {
 	d.carrierWait = d.reg.loop.AfterFunc(wait, func() {
 		d.carrierWait = nil
 		d.carrierWaitCheckQueued()
+		d.reg.emit(Event{Kind: DeviceChanged, Device: d})
 	})
 }

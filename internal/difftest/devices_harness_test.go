@@ -250,7 +250,14 @@ func (s *devSide) deviceState(iface string) uint32 {
 // waitState waits until a device reaches a state.
 func (s *devSide) waitState(iface string, state uint32) {
 	s.t.Helper()
-	s.until(fmt.Sprintf("%s in state %d", iface, state), 30*time.Second, func() bool { return s.deviceState(iface) == state })
+	deadline := time.Now().Add(30 * time.Second)
+	for s.deviceState(iface) != state {
+		if time.Now().After(deadline) {
+			out, _ := s.ns.Run("nmcli", "device")
+			s.t.Fatalf("%s: timed out waiting for %s in state %d (state %d)\n%s", s.name, iface, state, s.deviceState(iface), out)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
 }
 
 // profilePath finds a profile's Settings.Connection object.

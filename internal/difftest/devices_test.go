@@ -388,3 +388,26 @@ func TestDeleteActiveProfile(t *testing.T) {
 	}
 	compareSides(t, sc)
 }
+
+// A loopback profile added while lo is shown connected externally
+// autoconnects on top of the external activation (new-activation), the
+// one kind NetworkManager allows that for; the generated profile goes.
+func TestLoopbackProfileReplacesExternal(t *testing.T) {
+	lists := map[string]string{}
+	sc := scenario{
+		steps: func(s *devSide) {
+			s.waitState("lo", 100)
+			s.nmcli("connection", "add", "type", "loopback", "ifname", "lo", "con-name", "lo2",
+				"connection.uuid", "6d0b8a64-1d6e-4a2b-9d1c-0a6f7c6b1a30", "ipv4.method", "manual", "ipv4.addresses", "127.0.0.2/8")
+			s.until("lo2 active", 20*time.Second, func() bool {
+				out, _ := s.ns.Run("nmcli", "-t", "-f", "NAME", "connection", "show", "--active")
+				return strings.TrimSpace(out) == "lo2"
+			})
+			lists[s.name] = s.nmcli("-t", "-f", "NAME,UUID,TYPE,DEVICE", "connection", "show")
+		},
+	}
+	compareSides(t, sc)
+	if lists["nm"] != lists["gonm"] {
+		t.Errorf("profiles differ:\nNetworkManager 1.42:\n%s\ngonm:\n%s", lists["nm"], lists["gonm"])
+	}
+}

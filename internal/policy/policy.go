@@ -420,7 +420,10 @@ func (p *Policy) scheduleActivateCheck(d *device.Device) {
 	if p.pending[d] || p.m.Asleep() {
 		return
 	}
-	if d.Real() && d.State() != device.StateDisconnected {
+	if d.Real() && d.State() < device.StateDisconnected {
+		return
+	}
+	if p.busy(d) {
 		return
 	}
 	p.pending[d] = true
@@ -432,13 +435,23 @@ func (p *Policy) scheduleActivateCheck(d *device.Device) {
 
 type pendingKey struct{ d *device.Device }
 
+// busy: the device has an activation (or one queued) that autoconnect
+// must not replace; an external activation on a kind that allows it
+// (loopback) can be.
+func (p *Policy) busy(d *device.Device) bool {
+	if d.Activation() == nil && !d.IsActivating() {
+		return false
+	}
+	return !d.AutoconnectOnExternal()
+}
+
 // autoActivate is NetworkManager's auto_activate_device.
 func (p *Policy) autoActivate(d *device.Device) {
-	if p.m.Asleep() || d.Activation() != nil || d.IsActivating() || d.AutoconnectBlocked() {
+	if p.m.Asleep() || p.busy(d) || d.AutoconnectBlocked() {
 		return
 	}
 	if d.Real() {
-		if d.State() != device.StateDisconnected || !d.Managed() {
+		if d.State() < device.StateDisconnected || !d.Managed() {
 			return
 		}
 	}
