@@ -18,6 +18,7 @@ import (
 type daemonBus struct {
 	conn     *dbus.Conn
 	exp      *bus.Exporter
+	auth     *auth.Authority
 	manager  *manager.Manager
 	settings *daemonSettings
 }
@@ -69,7 +70,7 @@ func startBus(l *loop.Loop, logs *logging.Logging, configs *configHolder, o *opt
 		conn.Close()
 		return nil, err
 	}
-	return &daemonBus{conn: conn, exp: exp, manager: m, settings: ds}, nil
+	return &daemonBus{conn: conn, exp: exp, auth: authority, manager: m, settings: ds}, nil
 }
 
 // acquireName takes NetworkManager's well-known name, without queueing.

@@ -183,9 +183,14 @@ func serve(logs *logging.Logging, cfg *config.Config, paths config.Paths, o *opt
 		return err
 	}
 
+	var dd *daemonDevices
+	l.Post(func() { dd = startDevices(l, plat, b, configs, logs, o) })
 	watchSIGHUP(ctx, l, configs)
 	l.Run(ctx)
 	logs.For(logging.Core, "").Info("caught signal, shutting down normally.")
+	if dd != nil {
+		dd.stop()
+	}
 	b.stop(logs)
 	return nil
 }

@@ -21,6 +21,9 @@ type daemonSettings struct {
 	store *settings.Store
 	host  *hostname.Manager
 	api   *settingsbus.Service
+	// inUse is the devices layer's answer to whether a profile is
+	// active (set once the devices start).
+	inUse func(p *settings.Profile) bool
 }
 
 // startSettings loads the profiles and exports the Settings API, on the
@@ -33,6 +36,7 @@ func startSettings(exp *bus.Exporter, authority *auth.Authority, m *manager.Mana
 	// Profile files must belong to root or to the daemon's own user.
 	keyfile.Owner = os.Geteuid()
 	etc, _ := cfg.KeyfilePath()
+	ds := &daemonSettings{}
 	store := settings.New(settings.Options{
 		EtcDir:         etc,
 		RunDir:         filepath.Join(o.runDir, "system-connections"),
@@ -40,12 +44,12 @@ func startSettings(exp *bus.Exporter, authority *auth.Authority, m *manager.Mana
 		TimestampsFile: filepath.Join(o.stateDir, "timestamps"),
 		SeenBSSIDsFile: filepath.Join(o.stateDir, "seen-bssids"),
 		Log:            log,
-		// Nothing is activated yet (no devices layer): a volatile
-		// profile is deleted as soon as it is not in use. The activation
-		// layer supplies InUse and calls Store.ReleaseVolatile.
-		InUse: nil,
+		// A volatile profile is deleted as soon as no activation uses
+		// it; the devices layer answers (and calls ReleaseVolatile when
+		// an activation ends).
+		InUse: func(p *settings.Profile) bool { return ds.inUse != nil && ds.inUse(p) },
 	})
-	ds := &daemonSettings{store: store}
+	ds.store = store
 	ds.host = hostname.New(hostname.Options{
 		Loop: exp.Loop(),
 		Conn: exp.Conn(),

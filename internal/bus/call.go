@@ -69,7 +69,17 @@ func (c *Call) Reply(values ...any) {
 	} else {
 		c.rec.values = values
 	}
-	close(c.rec.done)
+	c.finish()
+}
+
+// finish sends the answer after the property changes made so far are
+// emitted, so that a client reading a property after the reply sees the
+// value the call set (NetworkManager reads properties live).
+func (c *Call) finish() {
+	c.e.loop.Post(func() {
+		c.e.flushNow()
+		close(c.rec.done)
+	})
 }
 
 // Error answers the call with an error. A *bus.Error is sent as it is; any
@@ -86,5 +96,5 @@ func (c *Call) Error(err error) {
 		err = Errorf(domainFailed(c.Interface), "internal error")
 	}
 	c.rec.err = asError(c.Interface, err)
-	close(c.rec.done)
+	c.finish()
 }

@@ -43,9 +43,16 @@ var privileged = []struct {
 	want         string
 }{
 	{"/org/freedesktop/NetworkManager", IfaceManager + ".Reload", []string{"0"}, bus.ManagerPermissionDenied},
-	{"/org/freedesktop/NetworkManager", IfaceManager + ".ActivateConnection", []string{"/", "/", "/"}, bus.ManagerPermissionDenied},
-	{"/org/freedesktop/NetworkManager", IfaceManager + ".AddAndActivateConnection", []string{"{}", "/", "/"}, bus.ManagerPermissionDenied},
-	{"/org/freedesktop/NetworkManager", IfaceManager + ".AddAndActivateConnection2", []string{"{}", "/", "/", "{}"}, bus.ManagerPermissionDenied},
+	// As in NetworkManager, the arguments are checked before the caller:
+	// these name lo's device, which has a profile available.
+	{"/org/freedesktop/NetworkManager", IfaceManager + ".ActivateConnection", []string{"/", "/org/freedesktop/NetworkManager/Devices/1", "/"}, bus.ManagerPermissionDenied},
+	{"/org/freedesktop/NetworkManager", IfaceManager + ".AddAndActivateConnection", []string{"{}", "/org/freedesktop/NetworkManager/Devices/1", "/"}, bus.ManagerPermissionDenied},
+	{"/org/freedesktop/NetworkManager", IfaceManager + ".AddAndActivateConnection2", []string{"{}", "/org/freedesktop/NetworkManager/Devices/1", "/", "{}"}, bus.ManagerPermissionDenied},
+	{"/org/freedesktop/NetworkManager", IfaceManager + ".DeactivateConnection", []string{"/org/freedesktop/NetworkManager/ActiveConnection/1"}, bus.ManagerPermissionDenied},
+	{"/org/freedesktop/NetworkManager/Devices/1", "org.freedesktop.NetworkManager.Device.Disconnect", nil, bus.ManagerPermissionDenied},
+	{"/org/freedesktop/NetworkManager/Devices/1", "org.freedesktop.NetworkManager.Device.Delete", nil, bus.ManagerPermissionDenied},
+	{"/org/freedesktop/NetworkManager/Devices/1", "org.freedesktop.DBus.Properties.Set", []string{"org.freedesktop.NetworkManager.Device", "Managed", "<false>"}, bus.ManagerPermissionDenied},
+	{"/org/freedesktop/NetworkManager/Devices/1", "org.freedesktop.DBus.Properties.Set", []string{"org.freedesktop.NetworkManager.Device", "Autoconnect", "<false>"}, bus.ManagerPermissionDenied},
 	{"/org/freedesktop/NetworkManager", IfaceManager + ".Sleep", []string{"true"}, "org.freedesktop.DBus.Error.AccessDenied"},
 	{"/org/freedesktop/NetworkManager", IfaceManager + ".Enable", []string{"false"}, bus.ManagerPermissionDenied},
 	{"/org/freedesktop/NetworkManager", IfaceManager + ".SetLogging", []string{"TRACE", "ALL"}, "org.freedesktop.DBus.Error.AccessDenied"},
@@ -78,8 +85,12 @@ func (g *gonm) snapshot(t *testing.T) string {
 	if err := g.root.Call(IfaceManager+".GetLogging", 0).Store(&level, &domains); err != nil {
 		t.Fatal(err)
 	}
+	var dev map[string]dbus.Variant
+	if err := g.conn.Object(testbed.BusName, "/org/freedesktop/NetworkManager/Devices/1").Call("org.freedesktop.DBus.Properties.GetAll", 0, "org.freedesktop.NetworkManager.Device").Store(&dev); err != nil {
+		t.Fatal(err)
+	}
 	st, _ := os.ReadFile(g.d.StateFile)
-	return dbus.MakeVariant(all).String() + "|" + level + "|" + domains + "|" + string(st)
+	return dbus.MakeVariant(all).String() + "|" + dbus.MakeVariant(dev).String() + "|" + level + "|" + domains + "|" + string(st)
 }
 
 // A real non-root caller (uid nobody) can read everything and is refused
@@ -90,6 +101,7 @@ func TestNonRootCallerIsRefused(t *testing.T) {
 			// With auth-polkit=true and no polkit on the bus the questions
 			// cannot be asked, which refuses as well.
 			g := startGonm(t, testbed.DaemonOptions{Quiet: true, ConfD: map[string]string{"auth.conf": "[main]\nauth-polkit=" + mode + "\n"}}, testbed.BusOptions{})
+			g.waitStartup(t)
 			before := g.snapshot(t)
 			for _, p := range privileged {
 				name, out := g.gdbusAs(t, testbed.Nobody, p.path, p.method, p.args...)

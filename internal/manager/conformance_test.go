@@ -55,6 +55,7 @@ func members(it *introspection.Interface) []string {
 // NetworkManager's errors, never "unknown method" or a bare D-Bus failure.
 func TestConformance(t *testing.T) {
 	g := startGonm(t, testbed.DaemonOptions{Quiet: true}, testbed.BusOptions{})
+	g.waitStartup(t)
 	var managed map[dbus.ObjectPath]map[string]map[string]dbus.Variant
 	if err := g.conn.Object(testbed.BusName, bus.ObjectManagerPath).Call("org.freedesktop.DBus.ObjectManager.GetManagedObjects", 0).Store(&managed); err != nil {
 		t.Fatal(err)
@@ -105,11 +106,22 @@ func TestConformance(t *testing.T) {
 				v, ok := all[p.Name]
 				if !ok {
 					t.Errorf("%s %s: property %s missing", path, iface, p.Name)
-				} else if v.Signature().String() != p.Type {
+				} else if sig := v.Signature().String(); sig != p.Type && !(strings.HasPrefix(p.Type, "(") && sig == "av") {
+					// godbus decodes a struct in a variant as []any ("av");
+					// the wire type was checked by the daemon's exporter.
 					t.Errorf("%s %s.%s: type %s, XML says %s", path, iface, p.Name, v.Signature(), p.Type)
 				}
 			}
 			for _, m := range info.Methods {
+				if (iface == "org.freedesktop.NetworkManager.Device" && (m.Name == "Disconnect" || m.Name == "Delete")) ||
+					(iface == IfaceManager && (m.Name == "Enable" || m.Name == "Sleep")) ||
+					(iface == "org.freedesktop.NetworkManager.Settings.Connection" && m.Name == "Delete") {
+					// They would take lo's external activation or its
+					// generated profile away (Enable with false disables
+					// networking) while the other objects are being
+					// checked; other tests cover them.
+					continue
+				}
 				var args []any
 				for _, a := range m.Args {
 					if a.Direction == "out" {
@@ -146,7 +158,7 @@ func TestConformance(t *testing.T) {
 	for _, n := range node.Nodes {
 		kids = append(kids, n.Name)
 	}
-	if fmt.Sprint(kids) != "[AgentManager DnsManager Settings]" {
+	if fmt.Sprint(kids) != "[ActiveConnection AgentManager Devices DnsManager Settings]" {
 		t.Errorf("children of the root object: %v", kids)
 	}
 }

@@ -34,6 +34,20 @@ func startGonm(t *testing.T, opts testbed.DaemonOptions, busOpts testbed.BusOpti
 	return &gonm{ns: ns, d: d, conn: conn, root: conn.Object(testbed.BusName, bus.PathManager)}
 }
 
+// waitStartup waits until the daemon finished start-up (lo taken over,
+// Startup false).
+func (g *gonm) waitStartup(t *testing.T) {
+	t.Helper()
+	deadline := time.Now().Add(20 * time.Second)
+	for time.Now().Before(deadline) {
+		if v, err := g.root.GetProperty(IfaceManager + ".Startup"); err == nil && v.Value() == false {
+			return
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	t.Fatal("start-up did not complete")
+}
+
 func (g *gonm) prop(t *testing.T, name string) any {
 	t.Helper()
 	v, err := g.root.GetProperty(IfaceManager + "." + name)
@@ -67,22 +81,20 @@ func wantError(t *testing.T, what string, err error, name, msg string) {
 
 func TestRootObject(t *testing.T) {
 	g := startGonm(t, testbed.DaemonOptions{}, testbed.BusOptions{})
-	// Start-up completes on idle, just after the name is taken, as in
-	// NetworkManager (where it takes longer).
-	deadline := time.Now().Add(5 * time.Second)
-	for g.prop(t, "Startup") != false && time.Now().Before(deadline) {
-		time.Sleep(10 * time.Millisecond)
-	}
-	// Every property, with the values of a daemon without devices.
+	g.waitStartup(t)
+	// Every property, with the values of a daemon whose namespace has only
+	// lo, which it shows connected externally (ignored for the state).
 	var all map[string]dbus.Variant
 	if err := g.root.Call("org.freedesktop.DBus.Properties.GetAll", 0, IfaceManager).Store(&all); err != nil {
 		t.Fatal(err)
 	}
+	const lo = dbus.ObjectPath("/org/freedesktop/NetworkManager/Devices/1")
+	const loAC = dbus.ObjectPath("/org/freedesktop/NetworkManager/ActiveConnection/1")
 	want := map[string]any{
-		"Devices": []dbus.ObjectPath{}, "AllDevices": []dbus.ObjectPath{}, "Checkpoints": []dbus.ObjectPath{},
+		"Devices": []dbus.ObjectPath{lo}, "AllDevices": []dbus.ObjectPath{lo}, "Checkpoints": []dbus.ObjectPath{},
 		"NetworkingEnabled": true, "WirelessEnabled": true, "WirelessHardwareEnabled": true,
 		"WwanEnabled": true, "WwanHardwareEnabled": true, "WimaxEnabled": false, "WimaxHardwareEnabled": false,
-		"RadioFlags": uint32(0), "ActiveConnections": []dbus.ObjectPath{}, "PrimaryConnection": dbus.ObjectPath("/"),
+		"RadioFlags": uint32(0), "ActiveConnections": []dbus.ObjectPath{loAC}, "PrimaryConnection": dbus.ObjectPath("/"),
 		"PrimaryConnectionType": "", "Metered": uint32(0), "ActivatingConnection": dbus.ObjectPath("/"),
 		"Startup": false, "Version": "1.42.4", "VersionInfo": []uint32{1<<16 | 42<<8 | 4}, "Capabilities": []uint32{},
 		"State": StateDisconnected, "Connectivity": ConnectivityUnknown, "ConnectivityCheckAvailable": false,
@@ -113,16 +125,22 @@ func TestRootObject(t *testing.T) {
 		t.Errorf("state() = %d, %v", state, err)
 	}
 	var devs []dbus.ObjectPath
-	if err := call("GetDevices").Store(&devs); err != nil || len(devs) != 0 {
+	if err := call("GetDevices").Store(&devs); err != nil || !slices.Equal(devs, []dbus.ObjectPath{lo}) {
 		t.Errorf("GetDevices = %v, %v", devs, err)
 	}
-	if err := call("GetAllDevices").Store(&devs); err != nil || len(devs) != 0 {
+	if err := call("GetAllDevices").Store(&devs); err != nil || !slices.Equal(devs, []dbus.ObjectPath{lo}) {
 		t.Errorf("GetAllDevices = %v, %v", devs, err)
+	}
+	var dev dbus.ObjectPath
+	if err := call("GetDeviceByIpIface", "lo").Store(&dev); err != nil || dev != lo {
+		t.Errorf("GetDeviceByIpIface(lo) = %v, %v", dev, err)
 	}
 	wantError(t, "GetDeviceByIpIface", call("GetDeviceByIpIface", "eth0").Err, bus.ManagerUnknownDevice, "No device found for the requested iface.")
 	wantError(t, "DeactivateConnection", call("DeactivateConnection", dbus.ObjectPath("/x")).Err, bus.ManagerConnectionNotActive, "The connection was not active.")
 	wantError(t, "ActivateConnection", call("ActivateConnection", dbus.ObjectPath("/"), dbus.ObjectPath("/"), dbus.ObjectPath("/")).Err,
-		bus.ManagerFailed, "ActivateConnection is not supported yet by gonm (it needs the devices layer)")
+		bus.ManagerUnknownDevice, "Only devices may be activated without a specifying a connection")
+	wantError(t, "ActivateConnection unknown", call("ActivateConnection", dbus.ObjectPath("/org/freedesktop/NetworkManager/Settings/99"), dbus.ObjectPath("/"), dbus.ObjectPath("/")).Err,
+		bus.ManagerUnknownConnection, "Connection could not be found.")
 	wantError(t, "CheckpointCreate", call("CheckpointCreate", []dbus.ObjectPath{}, uint32(0), uint32(0)).Err, bus.ManagerFailed, "")
 	wantError(t, "CheckpointCreate flags", call("CheckpointCreate", []dbus.ObjectPath{}, uint32(0), uint32(0x100)).Err, bus.ManagerInvalidArguments, "Invalid flags")
 	wantError(t, "CheckpointRollback", call("CheckpointRollback", dbus.ObjectPath("/x")).Err, bus.ManagerInvalidArguments, "checkpoint /x does not exist")
@@ -296,6 +314,7 @@ func TestStaticObjects(t *testing.T) {
 // exactly the interfaces of their classes.
 func TestManagedObjects(t *testing.T) {
 	g := startGonm(t, testbed.DaemonOptions{}, testbed.BusOptions{})
+	g.waitStartup(t)
 	var managed map[dbus.ObjectPath]map[string]map[string]dbus.Variant
 	if err := g.conn.Object(testbed.BusName, bus.ObjectManagerPath).Call("org.freedesktop.DBus.ObjectManager.GetManagedObjects", 0).Store(&managed); err != nil {
 		t.Fatal(err)
@@ -309,9 +328,15 @@ func TestManagedObjects(t *testing.T) {
 	slices.Sort(got)
 	want := []string{
 		"/org/freedesktop/NetworkManager org.freedesktop.NetworkManager",
+		"/org/freedesktop/NetworkManager/ActiveConnection/1 org.freedesktop.NetworkManager.Connection.Active",
 		"/org/freedesktop/NetworkManager/AgentManager org.freedesktop.NetworkManager.AgentManager",
+		"/org/freedesktop/NetworkManager/Devices/1 org.freedesktop.NetworkManager.Device",
+		"/org/freedesktop/NetworkManager/Devices/1 org.freedesktop.NetworkManager.Device.Loopback",
+		"/org/freedesktop/NetworkManager/Devices/1 org.freedesktop.NetworkManager.Device.Statistics",
 		"/org/freedesktop/NetworkManager/DnsManager org.freedesktop.NetworkManager.DnsManager",
 		"/org/freedesktop/NetworkManager/Settings org.freedesktop.NetworkManager.Settings",
+		// The profile generated for lo's external configuration.
+		"/org/freedesktop/NetworkManager/Settings/1 org.freedesktop.NetworkManager.Settings.Connection",
 	}
 	if !slices.Equal(got, want) {
 		t.Errorf("managed objects:\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))

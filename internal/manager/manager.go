@@ -26,6 +26,7 @@ import (
 	"github.com/gonm/gonm/internal/auth"
 	"github.com/gonm/gonm/internal/bus"
 	"github.com/gonm/gonm/internal/config"
+	"github.com/gonm/gonm/internal/device"
 	"github.com/gonm/gonm/internal/logging"
 	"github.com/gonm/gonm/internal/version"
 )
@@ -60,6 +61,9 @@ var stateNames = map[uint32]string{
 const (
 	ConnectivityUnknown uint32 = 0
 	ConnectivityNone    uint32 = 1
+	ConnectivityPortal  uint32 = 2
+	ConnectivityLimited uint32 = 3
+	ConnectivityFull    uint32 = 4
 )
 
 // NMManagerReloadFlags.
@@ -106,6 +110,20 @@ type Manager struct {
 	sleeping bool
 	radios   radios
 	stopAuth func()
+
+	// The device layer (AttachDevices): active connections exported, the
+	// policy's choices, and who else hears device events.
+	devs            DeviceLayer
+	acs             map[*device.Activation]*activeConn
+	acOrder         []*device.Activation
+	deviceSubs      []func(device.Event)
+	userActivations []func(*device.Activation)
+	primary         *device.Activation
+	activating      *device.Activation
+	connectivity    uint32
+	// Timestamps gives a profile's last successful activation, for
+	// choosing among profiles.
+	Timestamps func(uuid string) (uint64, bool)
 }
 
 // New creates and exports the objects. Call it on the loop.
@@ -143,10 +161,21 @@ func New(o Options) (*Manager, error) {
 	// Without a device layer there is nothing to wait for: start-up is
 	// complete once the objects are out.
 	m.exp.Loop().Idle(m, func() {
-		m.root.Set(IfaceManager, "Startup", false)
-		m.log.Info("startup complete")
+		if m.devs.Devices == nil {
+			m.StartupComplete()
+		}
 	})
 	return m, nil
+}
+
+// StartupComplete ends the start-up phase (the Startup property), once the
+// devices found at start have settled.
+func (m *Manager) StartupComplete() {
+	if m.root.Get(IfaceManager, "Startup") == false {
+		return
+	}
+	m.root.Set(IfaceManager, "Startup", false)
+	m.log.Info("startup complete")
 }
 
 // Close stops watching polkit.
@@ -201,12 +230,21 @@ func (m *Manager) applyConnectivityConfig() {
 // asleep is NetworkManager's "sleeping or networking disabled".
 func (m *Manager) asleep() bool { return m.sleeping || !m.state.NetworkingEnabled }
 
+// Asleep reports whether networking is asleep or disabled.
+func (m *Manager) Asleep() bool { return m.asleep() }
+
 // updateState recomputes State: asleep, or the best state of the active
-// connections, of which there are none until the devices layer exists.
+// connections (NetworkManager's find_best_device_state), raised to
+// CONNECTED_GLOBAL with full connectivity.
 func (m *Manager) updateState() {
 	next := StateDisconnected
 	if m.asleep() {
 		next = StateAsleep
+	} else {
+		next = m.bestActiveState()
+		if next >= StateConnectedLocal && m.connectivity == ConnectivityFull {
+			next = StateConnectedGlobal
+		}
 	}
 	cur, _ := m.root.Get(IfaceManager, "State").(uint32)
 	if cur == next && m.root.Exported() {
@@ -267,11 +305,11 @@ func (m *Manager) rootClass() *bus.Class {
 				"Reload":                          m.handleReload,
 				"GetDevices":                      m.handleGetDevices,
 				"GetAllDevices":                   m.handleGetAllDevices,
-				"GetDeviceByIpIface":              m.handleGetDeviceByIPIface,
-				"ActivateConnection":              m.notYetAuthorized(auth.NetworkControl, "Not authorized to activate connections", "the devices layer"),
-				"AddAndActivateConnection":        m.notYetAuthorized(auth.NetworkControl, "Not authorized to activate connections", "the devices layer"),
-				"AddAndActivateConnection2":       m.notYetAuthorized(auth.NetworkControl, "Not authorized to activate connections", "the devices layer"),
-				"DeactivateConnection":            m.handleDeactivateConnection,
+				"GetDeviceByIpIface":              m.handleGetDeviceByIPIfaceDevices,
+				"ActivateConnection":              m.handleActivateConnection,
+				"AddAndActivateConnection":        m.handleAddAndActivate,
+				"AddAndActivateConnection2":       m.handleAddAndActivate,
+				"DeactivateConnection":            m.handleDeactivateConnectionDevices,
 				"Sleep":                           m.handleSleep,
 				"Enable":                          m.handleEnable,
 				"GetPermissions":                  m.handleGetPermissions,

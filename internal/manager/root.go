@@ -88,24 +88,6 @@ func (m *Manager) handleGetDevices(c *bus.Call) { c.Reply(m.objectPaths("Devices
 
 func (m *Manager) handleGetAllDevices(c *bus.Call) { c.Reply(m.objectPaths("AllDevices")) }
 
-// GetDeviceByIpIface: gonm has no devices yet, so no interface name
-// matches.
-func (m *Manager) handleGetDeviceByIPIface(c *bus.Call) {
-	c.Error(bus.Errorf(bus.ManagerUnknownDevice, "No device found for the requested iface."))
-}
-
-// DeactivateConnection: without active connections, no path names one.
-func (m *Manager) handleDeactivateConnection(c *bus.Call) {
-	path := c.Args[0].(dbus.ObjectPath)
-	for _, p := range m.objectPaths("ActiveConnections") {
-		if p == path {
-			c.Error(bus.NotSupportedYet(c.Interface, c.Member, "the devices layer"))
-			return
-		}
-	}
-	c.Error(bus.Errorf(bus.ManagerConnectionNotActive, "The connection was not active."))
-}
-
 // Sleep is allowed to root only (NetworkManager leaves the check to the
 // bus policy). With no devices to take down or bring up, sleeping changes
 // the overall state only.
@@ -119,6 +101,7 @@ func (m *Manager) handleSleep(c *bus.Call) {
 		m.log.Info(fmt.Sprintf("sleep: %s requested (sleeping: %s  enabled: %s)",
 			map[bool]string{true: "sleep", false: "wake"}[sleep], yesNo(m.sleeping), yesNo(m.state.NetworkingEnabled)))
 		m.sleeping = sleep
+		m.applySleep()
 		m.updateState()
 		c.Reply()
 	})
@@ -143,6 +126,7 @@ func (m *Manager) handleEnable(c *bus.Call) {
 			m.log.Warn(err.Error())
 		}
 		m.root.Set(IfaceManager, "NetworkingEnabled", enable)
+		m.applySleep()
 		m.updateState()
 		c.Reply()
 	})

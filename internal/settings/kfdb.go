@@ -89,15 +89,24 @@ const maxSeenBSSIDs = 30
 // activated successfully, 0 if never: the connection.timestamp GetSettings
 // reports.
 func (s *Store) Timestamp(p *Profile) uint64 {
+	t, _ := s.TimestampOK(p)
+	return t
+}
+
+// TimestampOK is Timestamp with whether the database has a valid entry
+// for the profile at all: autoconnect orders profiles that have one
+// (even 0, recorded when a profile failed before ever connecting) before
+// those that have none.
+func (s *Store) TimestampOK(p *Profile) (uint64, bool) {
 	raw, ok := s.timestamps.raw(p.uuid)
 	if !ok {
-		return 0
+		return 0, false
 	}
 	t, err := strconv.ParseUint(raw, 10, 64)
 	if err != nil {
-		return 0
+		return 0, false
 	}
-	return t
+	return t, true
 }
 
 // SetTimestamp records a successful activation of the profile; the

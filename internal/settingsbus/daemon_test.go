@@ -34,8 +34,27 @@ func start(t *testing.T, opts testbed.DaemonOptions) *gonm {
 	ns := testbed.NewNetns(t)
 	ns.Bus = testbed.StartBus(t, testbed.BusOptions{})
 	opts.Quiet = true
+	// lo, the namespace's only link, would be shown connected externally
+	// through a generated profile of its own; unmanaged, it leaves the
+	// profile list to the tests.
+	if opts.ConfD == nil {
+		opts.ConfD = map[string]string{}
+	}
+	opts.ConfD["unmanaged-lo.conf"] = "[keyfile]\nunmanaged-devices=interface-name:lo\n"
 	d := testbed.StartDaemon(t, ns, opts)
 	conn := ns.Bus.Conn(t)
+	// The tests watch signals from the end of start-up on.
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		v, err := conn.Object(testbed.BusName, bus.PathManager).GetProperty("org.freedesktop.NetworkManager.Startup")
+		if err == nil && v.Value() == false {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("start-up did not complete: %v", err)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
 	return &gonm{ns: ns, d: d, conn: conn, settings: conn.Object(testbed.BusName, bus.PathSettings)}
 }
 

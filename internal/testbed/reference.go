@@ -21,7 +21,8 @@ func RequireReference(env Env) {
 // of its paths in a temporary folder, and waits until it owns its name.
 //
 // NetworkManager has no options for most of its paths, so it runs in a
-// private mount namespace with tmpfs over /run, /etc/NetworkManager and
+// private mount namespace with tmpfs over /run and /etc/NetworkManager, and
+// the daemon's RunDir and StateDir bound over /run/NetworkManager and
 // /var/lib/NetworkManager. /sys is remounted read-only there: with a
 // writable /sys and no udev running, NetworkManager waits for udev forever
 // and leaves every device unmanaged; read-only, it assumes a container and
@@ -58,13 +59,17 @@ func StartReference(env Env, ns *Netns, opts DaemonOptions) *Daemon {
 		"--pid-file=" + filepath.Join(d.RunDir, "NetworkManager.pid"),
 	}
 	nmArgs = append(nmArgs, opts.Args...)
+	// /run/NetworkManager and /var/lib/NetworkManager are the daemon's
+	// RunDir and StateDir, so a restart with the same Dir finds the run
+	// state (devices/<ifindex>) and timestamps it left, as on a host.
 	script := "set -e; mount --make-rprivate /; mount -o remount,ro /sys; " +
 		// Where overlayfs cannot stack (an overlay /tmp), at least the
 		// hostname file is covered.
 		"{ mount -t overlay overlay -o " + shellQuote([]string{"lowerdir=/etc,upperdir=" + etcUpper + ",workdir=" + etcWork}) + " /etc || " +
 		"mount --bind " + shellQuote([]string{d.HostnameFile}) + " /etc/hostname; }; " +
 		"mount -t tmpfs tmpfs /run; mount -t tmpfs tmpfs /etc/NetworkManager; " +
-		"mount -t tmpfs tmpfs /var/lib/NetworkManager; exec " + shellQuote(nmArgs)
+		"mkdir /run/NetworkManager; mount --bind " + shellQuote([]string{d.RunDir}) + " /run/NetworkManager; " +
+		"mount --bind " + shellQuote([]string{d.StateDir}) + " /var/lib/NetworkManager; exec " + shellQuote(nmArgs)
 	argv := []string{"unshare", "--mount", "--propagation", "private", "sh", "-c", script}
 	d.start(env, ns, "nm-1.42", argv, opts)
 	return d
