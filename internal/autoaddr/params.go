@@ -225,13 +225,16 @@ func FromProfile(conn *setting.Connection, in Inputs) (*Params, []error) {
 		if timeout >= timeoutInfinity*time.Second {
 			timeout = 0
 		}
+		// The DNS priority that stands in for a profile's 0.
+		dnsPrio := int32(in.defInt(name+".dns-priority", math.MinInt32, math.MaxInt32, 0))
+		if dnsPrio == 0 {
+			dnsPrio = l3cfg.DNSPriorityDefaultNormal
+		}
 		if f == l3cfg.IPv4 {
-			o.RouteMetric4, o.RouteTable4 = metric, table
-			o.DNSPriority4 = s.Int32("dns-priority")
+			o.RouteMetric4, o.RouteTable4, o.DNSPriority4 = metric, table, dnsPrio
 			p.Options4, p.Timeout4 = o, timeout
 		} else {
-			o.RouteMetric6, o.RouteTable6 = metric, table
-			o.DNSPriority6 = s.Int32("dns-priority")
+			o.RouteMetric6, o.RouteTable6, o.DNSPriority6 = metric, table, dnsPrio
 			p.Options6, p.Timeout6 = o, timeout
 		}
 	}
