@@ -7,6 +7,7 @@ import (
 
 	"github.com/gonm/gonm/internal/dhcp4"
 	"github.com/gonm/gonm/internal/dhcp6"
+	"github.com/gonm/gonm/internal/firewall"
 	"github.com/gonm/gonm/internal/l3cfg"
 	"github.com/gonm/gonm/internal/loop"
 	"github.com/gonm/gonm/internal/ndisc"
@@ -48,6 +49,15 @@ type Options struct {
 	// Log4, Log6 and LogLL take messages of the DHCP4/IP4, DHCP6/IP6 and
 	// AUTOIP4 domains; nil discards.
 	Log4, Log6, LogLL *slog.Logger
+	// Command makes the commands shared mode runs (dnsmasq, nft,
+	// iptables) in the interface's network namespace; nil runs them in
+	// the caller's.
+	Command firewall.Command
+	// SharedIPs is the namespace's reservation of 10.42.N.0/24 subnets
+	// (one table per namespace, shared by its Runners).
+	SharedIPs *SharedIPs
+	// LogShared takes shared mode's messages (domain SHARING).
+	LogShared *slog.Logger
 	// Takeover says the daemon restarted and the interface may still carry
 	// the previous run's lease: it is held until the server answers.
 	Takeover bool
@@ -81,7 +91,7 @@ func New(o Options) (*Runner, error) {
 	if o.Loop == nil || o.L3 == nil || o.Params == nil {
 		return nil, fmt.Errorf("autoaddr: loop, L3Cfg and parameters are required")
 	}
-	for _, lg := range []**slog.Logger{&o.Log4, &o.Log6, &o.LogLL} {
+	for _, lg := range []**slog.Logger{&o.Log4, &o.Log6, &o.LogLL, &o.LogShared} {
 		if *lg == nil {
 			*lg = discard
 		}
@@ -107,6 +117,10 @@ func (r *Runner) Start() error {
 		}
 	case MethodLinkLocal:
 		if err := r.startIPv4LL(); err != nil {
+			errs = append(errs, err)
+		}
+	case MethodShared:
+		if err := r.startShared(); err != nil {
 			errs = append(errs, err)
 		}
 	}
@@ -153,7 +167,7 @@ func (r *Runner) Stop(release, keep bool) {
 	}
 }
 
-var allTags = []string{tagDHCP4, tagHeld4, tagLL4, tagNDisc, tagDHCP6}
+var allTags = []string{tagDHCP4, tagHeld4, tagLL4, tagShared4, tagNDisc, tagDHCP6}
 
 // State returns a family's progress and, when failed, why.
 func (r *Runner) State(f l3cfg.Family) (State, error) {
@@ -204,5 +218,6 @@ func (r *Runner) l3Event(e l3cfg.Event) {
 		r.ipv6DAD(e)
 	case l3cfg.EventPlatformChange, l3cfg.EventPostCommit:
 		r.recheck6()
+		r.sharedCheck()
 	}
 }

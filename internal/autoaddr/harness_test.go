@@ -68,7 +68,7 @@ func newEnv(t *testing.T) *env {
 		time.Sleep(20 * time.Millisecond)
 	}
 	e.lg = logging.New(logging.NewOutput(testLog{t}, true))
-	if err := e.lg.Set("DEBUG", "DHCP4,DHCP6,IP4,IP6,AUTOIP4,CORE,PLATFORM"); err != nil {
+	if err := e.lg.Set("DEBUG", "DHCP4,DHCP6,IP4,IP6,AUTOIP4,SHARING,CORE,PLATFORM"); err != nil {
 		t.Fatal(err)
 	}
 	return e
@@ -92,6 +92,8 @@ type daemon struct {
 	ops    []l3cfg.Op // every commit's operations, in order
 	cancel context.CancelFunc
 	closed bool
+	// extra adjusts the Runner's options of the next runs.
+	extra func(*Options)
 }
 
 func (e *env) start() *daemon {
@@ -205,8 +207,13 @@ func (d *daemon) run(conn *setting.Connection, takeover bool, mod func(*Params))
 	var r *Runner
 	var err error
 	d.do(func() {
-		r, err = New(Options{Loop: d.loop, L3: d.l3, Params: p, InNetns: d.e.ns.Do, Takeover: takeover,
-			Log4: d.e.lg.For(logging.DHCP4, "dhcp4"), Log6: d.e.lg.For(logging.IP6, "ip6"), LogLL: d.e.lg.For(logging.AutoIP4, "ipv4ll")})
+		o := Options{Loop: d.loop, L3: d.l3, Params: p, InNetns: d.e.ns.Do, Takeover: takeover,
+			Log4: d.e.lg.For(logging.DHCP4, "dhcp4"), Log6: d.e.lg.For(logging.IP6, "ip6"), LogLL: d.e.lg.For(logging.AutoIP4, "ipv4ll"),
+			LogShared: d.e.lg.For(logging.Sharing, "sharing")}
+		if d.extra != nil {
+			d.extra(&o)
+		}
+		r, err = New(o)
 		if err == nil {
 			err = r.Start()
 		}

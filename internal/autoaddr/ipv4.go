@@ -15,11 +15,12 @@ import (
 
 // Contribution tags.
 const (
-	tagDHCP4 = "dhcp4"
-	tagHeld4 = "dhcp4-previous" // the previous run's lease, until confirmed
-	tagLL4   = "ipv4ll"
-	tagNDisc = "ndisc"
-	tagDHCP6 = "dhcp6"
+	tagDHCP4   = "dhcp4"
+	tagHeld4   = "dhcp4-previous" // the previous run's lease, until confirmed
+	tagLL4     = "ipv4ll"
+	tagShared4 = "shared4"
+	tagNDisc   = "ndisc"
+	tagDHCP6   = "dhcp6"
 )
 
 // ipv4Run is the IPv4 method's state.
@@ -33,6 +34,8 @@ type ipv4Run struct {
 
 	ll     *ipv4ll.Engine
 	llAddr netip.Addr
+
+	shared sharedRun
 }
 
 func (r *Runner) set4(s State, err error) {
@@ -254,4 +257,5 @@ func (r *Runner) stopIPv4(release bool) {
 		r.v4.ll = nil
 		e.Stop()
 	}
+	r.stopShared()
 }

@@ -5,12 +5,14 @@ import (
 	"math"
 	"net"
 	"net/netip"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/gonm/gonm/internal/dhcp4"
 	"github.com/gonm/gonm/internal/dhcpid"
+	"github.com/gonm/gonm/internal/firewall"
 	"github.com/gonm/gonm/internal/hostid"
 	"github.com/gonm/gonm/internal/l3cfg"
 	"github.com/gonm/gonm/internal/ndisc"
@@ -22,6 +24,7 @@ const (
 	MethodAuto      = "auto"
 	MethodLinkLocal = "link-local"
 	MethodDHCP      = "dhcp"
+	MethodShared    = "shared"
 )
 
 // DHCPTimeoutDefault is NetworkManager's dhcp-timeout when neither the
@@ -86,6 +89,16 @@ type Params struct {
 	Hostname6 string
 	// PrefixDelegation asks for a prefix too (IA_PD).
 	PrefixDelegation bool
+
+	// ipv4.method shared: the profile's first address (invalid: a
+	// reserved 10.42.N.1/24), the firewall backend, dnsmasq's files, and
+	// whether to announce a metered uplink (option 43 ANDROID_METERED).
+	SharedAddr       netip.Prefix
+	Firewall         firewall.Backend
+	DnsmasqLeaseFile string
+	DnsmasqPidFile   string
+	DnsmasqConfDir   string
+	AnnounceMetered  bool
 }
 
 // Inputs are the facts about the device and the host that Params are
@@ -114,6 +127,18 @@ type Inputs struct {
 	// interface's sysctls (0: the kernel defaults 3 and 4 s); the default
 	// RA timeout derives from them.
 	RouterSolicitations, RouterSolicitationInterval int
+	// FirewallBackend is [main] firewall-backend ("" when unset).
+	FirewallBackend string
+	// Executable tells whether a program can be run (firewall detection;
+	// nil: by the file's mode).
+	Executable func(path string) bool
+	// SystemRunDir holds dnsmasq's pid file ("/run" when empty) and
+	// ConfDir NetworkManager's configuration directory
+	// ("/etc/NetworkManager" when empty).
+	SystemRunDir, ConfDir string
+	// ManagerMetered is the manager's Metered guess (yes or guess-yes),
+	// announced by shared mode when the profile's metered is unknown.
+	ManagerMetered bool
 }
 
 func (in *Inputs) def(prop string) (string, bool) {
@@ -241,6 +266,9 @@ func FromProfile(conn *setting.Connection, in Inputs) (*Params, []error) {
 
 	if s4 != nil {
 		warns = append(warns, p.fromIPv4(s4, conn, &in, ident)...)
+		if p.Method4 == MethodShared {
+			p.fromShared(s4, conn, &in)
+		}
 	}
 	if s6 != nil {
 		p.fromIPv6(s6, &in)
@@ -376,6 +404,33 @@ func (p *Params) fromIPv6(s6 *setting.Setting, in *Inputs) {
 		} else if h == "" && isSpecificHostname(in.StaticHostname) && validHostname(in.StaticHostname, true) {
 			p.Hostname6 = in.StaticHostname
 		}
+	}
+}
+
+func (p *Params) fromShared(s4 *setting.Setting, conn *setting.Connection, in *Inputs) {
+	if addrs := s4.Addresses(); len(addrs) > 0 && addrs[0].Addr.Is4() {
+		p.SharedAddr = netip.PrefixFrom(addrs[0].Addr, int(addrs[0].Prefix))
+	}
+	p.Firewall = firewall.Detect(in.FirewallBackend, in.Executable)
+	run, conf := in.SystemRunDir, in.ConfDir
+	if run == "" {
+		run = "/run"
+	}
+	if conf == "" {
+		conf = "/etc/NetworkManager"
+	}
+	state := in.StateDir
+	if state == "" {
+		state = "/var/lib/NetworkManager"
+	}
+	p.DnsmasqLeaseFile = filepath.Join(state, "dnsmasq-"+in.IfName+".leases")
+	p.DnsmasqPidFile = filepath.Join(run, "nm-dnsmasq-"+in.IfName+".pid")
+	p.DnsmasqConfDir = filepath.Join(conf, "dnsmasq-shared.d")
+	switch conn.Setting("connection").Int32("metered") {
+	case 1: // yes
+		p.AnnounceMetered = true
+	case 0: // unknown
+		p.AnnounceMetered = in.ManagerMetered
 	}
 }
 
