@@ -26,7 +26,7 @@ var testKey = []byte("0123456789abcdef0123456789abcdef")
 // env is a client namespace (eth1) behind a veth to a peer namespace
 // (peer1 with 192.0.2.1/24 and 2001:db8:1::1/64) where the servers run.
 type env struct {
-	t        *testing.T
+	t        testing.TB
 	ns, peer *testbed.Netns
 	index    int32
 	hw       net.HardwareAddr
@@ -34,7 +34,7 @@ type env struct {
 	lg       *logging.Logging
 }
 
-func newEnv(t *testing.T) *env {
+func newEnv(t testing.TB) *env {
 	t.Helper()
 	testbed.RequireRoot(t)
 	e := &env{t: t, ns: testbed.NewNetns(t), peer: testbed.NewNetns(t), stateDir: t.TempDir()}
