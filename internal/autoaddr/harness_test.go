@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net"
+	"net/netip"
 	"strings"
 	"testing"
 	"time"
@@ -152,6 +153,24 @@ func (d *daemon) do(fn func()) {
 	if err := d.loop.Call(ctx, fn); err != nil {
 		d.e.t.Fatalf("loop: %v", err)
 	}
+}
+
+// addLinkLocal6 contributes the interface's IPv6 link-local address as
+// the device does (priority IPv6LL, metric 1024), so that gateways on
+// the link are reached through its fe80::/64 route.
+func (d *daemon) addLinkLocal6() {
+	d.do(func() {
+		for _, a := range d.p.Addresses(platform.TypeIP6Address, d.e.index) {
+			if a.Address.IsLinkLocalUnicast() {
+				c := &l3cfg.Config{Source: "ll6"}
+				c.IPv6.Addresses = []l3cfg.Address{{Prefix: netip.PrefixFrom(a.Address, 64)}}
+				d.l3.AddConfig("ll6", c, l3cfg.ConfigOptions{Priority: l3cfg.PriorityIPv6LL, RouteMetric6: 1024})
+				d.l3.ScheduleCommit(l3cfg.CommitAuto)
+				return
+			}
+		}
+		d.e.t.Fatal("no link-local address")
+	})
 }
 
 // opsSince returns the operations of the commits after the first n.

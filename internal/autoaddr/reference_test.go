@@ -2,10 +2,12 @@ package autoaddr
 
 import (
 	"context"
+	"net"
 	"net/netip"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -98,5 +100,146 @@ func TestReferenceShared(t *testing.T) {
 	}
 	if left := other.MustRun("nft", "list", "ruleset"); strings.TrimSpace(left) != "" {
 		t.Errorf("rules left after removal:\n%s", left)
+	}
+}
+
+// kernelView is what an interface carries, as ip shows it, with the
+// numbers that depend on when one looks (lifetimes) blanked and the
+// link-local part (the device's, not the automatic methods') left out.
+func kernelView(ns *testbed.Netns, family string) string {
+	var keep []string
+	for _, args := range [][]string{{family, "addr", "show", "dev", "eth1"}, {family, "route", "show", "dev", "eth1"}} {
+		for _, l := range strings.Split(ns.MustIP(args...), "\n") {
+			l = strings.TrimSpace(l)
+			if l == "" || strings.HasPrefix(l, "link/") || strings.Contains(l, "fe80::/64") || strings.Contains(l, "scope link") && strings.HasPrefix(l, "inet6 fe80") ||
+				regexp.MustCompile(`^\d+: `).MatchString(l) {
+				continue
+			}
+			l = regexp.MustCompile(`(valid_lft|preferred_lft|expires) \d+sec`).ReplaceAllString(l, "$1 N")
+			// The router's link-local address differs per run.
+			l = regexp.MustCompile(`fe80::[0-9a-f:]+`).ReplaceAllString(l, "fe80::ROUTER")
+			keep = append(keep, l)
+		}
+	}
+	return strings.Join(keep, "\n")
+}
+
+// refKernelScenario is one server setup and profile, run on both daemons.
+type refKernelScenario struct {
+	name       string
+	ipv4, ipv6 string   // keyfile lines for gonm
+	nmcli      []string // the same profile for nmcli connection add
+	family     string   // "-4" or "-6"
+	server     func(t *testing.T, peer *testbed.Netns)
+	ready      func(ns *testbed.Netns) bool
+}
+
+const fixedMAC = "02:00:00:00:00:01"
+
+// TestReferenceKernelResults runs each scenario with NetworkManager 1.42
+// and with gonm's automatic methods over l3cfg, each against a fresh
+// server, and compares the addresses and routes they leave on eth1.
+func TestReferenceKernelResults(t *testing.T) {
+	testbed.RequireReference(t)
+	dhcp4Ready := func(ns *testbed.Netns) bool {
+		return strings.Contains(ns.MustIP("-4", "route"), "default via 192.0.2.1") && strings.Contains(ns.MustIP("-4", "route"), "10.9.0.0/16")
+	}
+	for _, sc := range []refKernelScenario{{
+		name: "dhcp4-classless", ipv4: "method=auto", ipv6: ipv6Off,
+		nmcli: []string{"ipv4.method", "auto", "ipv6.method", "disabled"}, family: "-4",
+		server: func(t *testing.T, peer *testbed.Netns) {
+			testbed.StartDnsmasq(t, peer, "peer1", "--dhcp-range=192.0.2.10,192.0.2.10,255.255.255.0,2m",
+				"--dhcp-option=option:router,192.0.2.1", "--dhcp-option=121,10.9.0.0/16,192.0.2.254,0.0.0.0/0,192.0.2.1", "--no-ping")
+		},
+		ready: dhcp4Ready,
+	}, {
+		name: "dhcp4-metric-table-never-default", ipv4: "method=auto\nroute-metric=333\nnever-default=true", ipv6: ipv6Off,
+		nmcli: []string{"ipv4.method", "auto", "ipv4.route-metric", "333", "ipv4.never-default", "yes", "ipv6.method", "disabled"}, family: "-4",
+		server: func(t *testing.T, peer *testbed.Netns) {
+			testbed.StartDnsmasq(t, peer, "peer1", "--dhcp-range=192.0.2.10,192.0.2.10,255.255.255.0,2m",
+				"--dhcp-option=option:router,192.0.2.1", "--dhcp-option=121,10.9.0.0/16,192.0.2.254,0.0.0.0/0,192.0.2.1", "--no-ping")
+		},
+		ready: func(ns *testbed.Netns) bool { return strings.Contains(ns.MustIP("-4", "route"), "10.9.0.0/16") },
+	}, {
+		name: "ipv6-slaac-eui64", ipv4: ipv4Off, ipv6: "method=auto\naddr-gen-mode=eui64",
+		nmcli: []string{"ipv4.method", "disabled", "ipv6.method", "auto", "ipv6.addr-gen-mode", "eui64"}, family: "-6",
+		server: func(t *testing.T, peer *testbed.Netns) {
+			testbed.StartRadvd(t, peer, strings.Replace(radvdSLAAC, "AdvOtherConfigFlag on;", "", 1))
+		},
+		ready: func(ns *testbed.Netns) bool {
+			r := ns.MustIP("-6", "route")
+			return strings.Contains(r, "default via fe80::") && strings.Contains(r, "2001:db8:99::/48") &&
+				strings.Contains(ns.MustIP("-6", "addr", "show", "dev", "eth1"), "2001:db8:1:")
+		},
+	}, {
+		name: "ipv6-managed-dhcpv6", ipv4: ipv4Off, ipv6: "method=auto\naddr-gen-mode=eui64",
+		nmcli: []string{"ipv4.method", "disabled", "ipv6.method", "auto", "ipv6.addr-gen-mode", "eui64"}, family: "-6",
+		server: func(t *testing.T, peer *testbed.Netns) {
+			testbed.StartDnsmasq(t, peer, "peer1", "--dhcp-range=2001:db8:1::100,2001:db8:1::100,64,2m")
+			testbed.StartRadvd(t, peer, radvdManaged)
+		},
+		ready: func(ns *testbed.Netns) bool {
+			return strings.Contains(ns.MustIP("-6", "route"), "default via fe80::") &&
+				strings.Contains(ns.MustIP("-6", "addr", "show", "dev", "eth1"), "2001:db8:1::100/128")
+		},
+	}, {
+		name: "ipv4-link-local", ipv4: "method=link-local", ipv6: ipv6Off,
+		nmcli: []string{"ipv4.method", "link-local", "ipv6.method", "disabled"}, family: "-4",
+		server: func(t *testing.T, peer *testbed.Netns) {},
+		ready: func(ns *testbed.Netns) bool {
+			return strings.Contains(ns.MustIP("-4", "route"), "169.254.0.0/16")
+		},
+	}} {
+		t.Run(sc.name, func(t *testing.T) {
+			wait := func(ns *testbed.Netns, who string) {
+				deadline := time.Now().Add(30 * time.Second)
+				for !sc.ready(ns) {
+					if time.Now().After(deadline) {
+						t.Fatalf("%s: not configured:\n%s", who, kernelView(ns, sc.family))
+					}
+					time.Sleep(50 * time.Millisecond)
+				}
+				time.Sleep(300 * time.Millisecond) // let what follows settle
+			}
+			// NetworkManager.
+			ns, peer := testbed.NewNetns(t), testbed.NewNetns(t)
+			for _, n := range []*testbed.Netns{ns, peer} {
+				n.MustRun("sysctl", "-q", "-w", "net.ipv6.conf.default.accept_dad=0")
+			}
+			// The kernel must not configure eth1 from RAs before
+			// NetworkManager starts (it would then take eth1 as
+			// configured outside and leave it alone).
+			ns.MustRun("sysctl", "-q", "-w", "net.ipv6.conf.default.accept_ra=0")
+			testbed.Veth(t, ns, "eth1", peer, "peer1")
+			ns.MustIP("link", "set", "eth1", "address", fixedMAC)
+			peer.MustIP("link", "set", "peer1", "address", "02:00:00:00:00:fe")
+			peer.MustIP("addr", "add", "192.0.2.1/24", "dev", "peer1")
+			peer.MustIP("addr", "add", "2001:db8:1::1/64", "dev", "peer1")
+			peer.MustIP("link", "set", "peer1", "up")
+			sc.server(t, peer)
+			ns.Bus = testbed.StartBus(t, testbed.BusOptions{Policies: []string{testbed.NetworkManagerPolicy}})
+			testbed.StartReference(t, ns, testbed.DaemonOptions{Quiet: true})
+			ns.MustRun("nmcli", append([]string{"connection", "add", "type", "ethernet", "ifname", "eth1", "con-name", "t"}, sc.nmcli...)...)
+			wait(ns, "NetworkManager")
+			want := kernelView(ns, sc.family)
+
+			// gonm.
+			e := newEnv(t)
+			e.peer.MustIP("link", "set", "peer1", "address", "02:00:00:00:00:fe")
+			e.ns.MustIP("link", "set", "eth1", "address", fixedMAC)
+			e.hw, _ = net.ParseMAC(fixedMAC)
+			// What the device does before the automatic methods start:
+			// the kernel's RA handling off (NetworkManager's managed
+			// set-up) and the IPv6 link-local contribution.
+			e.ns.MustRun("sysctl", "-q", "-w", "net.ipv6.conf.eth1.accept_ra=0")
+			sc.server(t, e.peer)
+			d := e.start()
+			d.addLinkLocal6()
+			d.run(profile(t, sc.ipv4, sc.ipv6), false, nil)
+			wait(e.ns, "gonm")
+			if got := kernelView(e.ns, sc.family); got != want {
+				t.Errorf("eth1 differs:\nNetworkManager 1.42:\n%s\ngonm:\n%s", want, got)
+			}
+		})
 	}
 }
