@@ -33,12 +33,14 @@ type env struct {
 	hw       net.HardwareAddr
 	stateDir string
 	lg       *logging.Logging
+	// hostname is the static host name the methods see.
+	hostname string
 }
 
 func newEnv(t testing.TB) *env {
 	t.Helper()
 	testbed.RequireRoot(t)
-	e := &env{t: t, ns: testbed.NewNetns(t), peer: testbed.NewNetns(t), stateDir: t.TempDir()}
+	e := &env{t: t, ns: testbed.NewNetns(t), peer: testbed.NewNetns(t), stateDir: t.TempDir(), hostname: "client.example.test"}
 	for _, n := range []*testbed.Netns{e.ns, e.peer} {
 		// Addresses usable at once: the tests are about what gets
 		// configured, not about the kernel's DAD wait.
@@ -207,7 +209,7 @@ func (e *env) inputs() Inputs {
 	mid, _ := hostid.ParseMachineID("3d1219c7c4c5404aaa1f6d2a48adfda4")
 	return Inputs{IfIndex: e.index, IfName: "eth1", HWAddr: e.hw, DeviceType: 1,
 		Host: hostid.HostID{Key: testKey, Good: true}, MachineID: mid, BootID: "b",
-		StaticHostname: "client.example.test", StateDir: e.stateDir, DefaultUseTempaddr: -1}
+		StaticHostname: e.hostname, StateDir: e.stateDir, DefaultUseTempaddr: -1}
 }
 
 // run starts the methods of conn on eth1; mod may adjust the parameters.

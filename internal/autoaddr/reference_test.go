@@ -222,12 +222,18 @@ func TestReferenceKernelResults(t *testing.T) {
 			ns.MustRun("nmcli", append([]string{"connection", "add", "type", "ethernet", "ifname", "eth1", "con-name", "t"}, sc.nmcli...)...)
 			wait(ns, "NetworkManager")
 			want := kernelView(ns, sc.family)
+			refOpts := map[string]string{}
+			for _, m := range regexp.MustCompile(`(?m)^DHCP[46]\.OPTION\[\d+\]:\s+(\S+) = (.*)$`).FindAllStringSubmatch(
+				ns.MustRun("nmcli", "-f", "DHCP4,DHCP6", "device", "show", "eth1"), -1) {
+				refOpts[m[1]] = strings.TrimSpace(m[2])
+			}
 
 			// gonm.
 			e := newEnv(t)
 			e.peer.MustIP("link", "set", "peer1", "address", "02:00:00:00:00:fe")
 			e.ns.MustIP("link", "set", "eth1", "address", fixedMAC)
 			e.hw, _ = net.ParseMAC(fixedMAC)
+			e.hostname = testbed.TestHostname // the reference's
 			// What the device does before the automatic methods start:
 			// the kernel's RA handling off (NetworkManager's managed
 			// set-up) and the IPv6 link-local contribution.
@@ -235,10 +241,38 @@ func TestReferenceKernelResults(t *testing.T) {
 			sc.server(t, e.peer)
 			d := e.start()
 			d.addLinkLocal6()
-			d.run(profile(t, sc.ipv4, sc.ipv6), false, nil)
+			r := d.run(profile(t, sc.ipv4, sc.ipv6), false, nil)
 			wait(e.ns, "gonm")
 			if got := kernelView(e.ns, sc.family); got != want {
 				t.Errorf("eth1 differs:\nNetworkManager 1.42:\n%s\ngonm:\n%s", want, got)
+			}
+			// The DHCP options, as DHCP4Config/DHCP6Config show them
+			// (apart from wall-clock expiry and the DHCPv6 identities,
+			// which come from each host's machine ID).
+			ours := map[string]string{}
+			d.do(func() {
+				if l := r.Lease4(); l != nil {
+					ours = l.Options
+				}
+				if l := r.Lease6(); l != nil {
+					ours = l.Options
+				}
+			})
+			if dhcp := strings.Contains(sc.name, "dhcp"); dhcp != (len(refOpts) > 0) || dhcp != (len(ours) > 0) {
+				t.Errorf("DHCP options: NetworkManager %d, gonm %d", len(refOpts), len(ours))
+			}
+			for k, v := range refOpts {
+				if k == "expiry" || k == "dhcp6_client_id" || k == "iaid" {
+					continue
+				}
+				if ours[k] != v {
+					t.Errorf("option %s: gonm %q, NetworkManager %q", k, ours[k], v)
+				}
+			}
+			for k := range ours {
+				if _, ok := refOpts[k]; !ok {
+					t.Errorf("option %s only in gonm's lease (%q)", k, ours[k])
+				}
 			}
 		})
 	}
