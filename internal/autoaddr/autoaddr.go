@@ -133,6 +133,10 @@ func (r *Runner) Start() error {
 		if err := r.startDHCP6(dhcp6Managed); err != nil {
 			errs = append(errs, err)
 		}
+	case MethodShared:
+		if err := r.startShared6(); err != nil {
+			errs = append(errs, err)
+		}
 	}
 	if len(errs) > 0 {
 		return fmt.Errorf("autoaddr %s: %v", r.p.IfName, errs)
@@ -167,7 +171,7 @@ func (r *Runner) Stop(release, keep bool) {
 	}
 }
 
-var allTags = []string{tagDHCP4, tagHeld4, tagLL4, tagShared4, tagNDisc, tagDHCP6}
+var allTags = []string{tagDHCP4, tagHeld4, tagLL4, tagShared4, tagNDisc, tagDHCP6, tagPD6}
 
 // State returns a family's progress and, when failed, why.
 func (r *Runner) State(f l3cfg.Family) (State, error) {
@@ -219,5 +223,6 @@ func (r *Runner) l3Event(e l3cfg.Event) {
 	case l3cfg.EventPlatformChange, l3cfg.EventPostCommit:
 		r.recheck6()
 		r.sharedCheck()
+		r.routerCheck()
 	}
 }

@@ -21,6 +21,7 @@ const (
 	tagShared4 = "shared4"
 	tagNDisc   = "ndisc"
 	tagDHCP6   = "dhcp6"
+	tagPD6     = "pd6" // the subnet of a delegated prefix (shared)
 )
 
 // ipv4Run is the IPv4 method's state.

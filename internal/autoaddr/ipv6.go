@@ -36,6 +36,8 @@ type ipv6Run struct {
 	dhcpState State
 	dhcpErr   error
 	grace     *loop.Timer
+
+	shared shared6Run
 }
 
 // combined is NetworkManager's accumulation: any failure fails the family
@@ -305,6 +307,7 @@ func (r *Runner) stopDHCP6(release bool) {
 }
 
 func (r *Runner) stopIPv6(release bool) {
+	r.stopShared6()
 	if nd := r.v6.nd; nd != nil {
 		r.v6.nd = nil
 		nd.Stop()
