@@ -121,6 +121,10 @@ type fakeServer4 struct {
 func (f *fakeServer4) handle(conn net.PacketConn, peer net.Addr, m *dhcpv4.DHCPv4) {
 	f.mu.Lock()
 	f.seen = append(f.seen, m.MessageType())
+	if m.MessageType() == dhcpv4.MessageTypeDecline {
+		// The declined address is in use: offer the next one.
+		f.offer = net.IPv4(192, 0, 2, f.offer.To4()[3]+1)
+	}
 	silent, nak := f.silent, false
 	if m.MessageType() == dhcpv4.MessageTypeRequest && f.naks > 0 {
 		f.naks--
@@ -214,6 +218,7 @@ func hasOp(ops []l3cfg.Op, kinds ...l3cfg.OpKind) bool {
 // lifetime; a server gone until expiry removes exactly the lease's
 // objects, and the family fails after the DHCP timeout's grace period.
 func TestDHCP4ShortLeaseRenewalThenExpiry(t *testing.T) {
+	t.Parallel() // mostly waiting on timers
 	e := newEnv(t)
 	f := &fakeServer4{lease: 4 * time.Second}
 	startFakeServer4(t, e, f)
@@ -249,6 +254,7 @@ func TestDHCP4ShortLeaseRenewalThenExpiry(t *testing.T) {
 // A NAK on renewal retracts the lease; the client starts over and the
 // address comes back.
 func TestDHCP4NAKThenNewLease(t *testing.T) {
+	t.Parallel() // mostly waiting on timers
 	e := newEnv(t)
 	f := &fakeServer4{lease: 4 * time.Second}
 	startFakeServer4(t, e, f)
@@ -267,6 +273,7 @@ func TestDHCP4NAKThenNewLease(t *testing.T) {
 
 // No server at all: the family fails at dhcp-timeout.
 func TestDHCP4Timeout(t *testing.T) {
+	t.Parallel() // mostly waiting on timers
 	e := newEnv(t)
 	d := e.start()
 	r := d.run(profile(t, "method=auto\ndhcp-timeout=2", ipv6Off), false, nil)
@@ -318,6 +325,7 @@ func TestDHCP4RestartInitRebootNoFlap(t *testing.T) {
 }
 
 func TestIPv4LinkLocal(t *testing.T) {
+	t.Parallel() // mostly waiting on timers
 	e := newEnv(t)
 	d := e.start()
 	r := d.run(profile(t, "method=link-local\ndad-timeout=200", ipv6Off), false, nil)
@@ -329,4 +337,29 @@ func TestIPv4LinkLocal(t *testing.T) {
 	}
 	e.waitKernel("inet "+a+"/16", true, 5*time.Second, "-4", "addr", "show", "dev", "eth1")
 	e.waitKernel("169.254.0.0/16 dev eth1 proto kernel scope link src "+a+" metric 100", true, 5*time.Second, "-4", "route")
+}
+
+// An offered address another host holds fails ACD (ipv4.dad-timeout): the
+// client declines it and takes the next offer; the conflicting address
+// never reaches the interface.
+func TestDHCP4DeclineOnConflict(t *testing.T) {
+	t.Parallel() // mostly waiting on timers
+	e := newEnv(t)
+	e.peer.MustIP("addr", "add", "192.0.2.100/24", "dev", "peer1")
+	f := &fakeServer4{lease: 60 * time.Second}
+	startFakeServer4(t, e, f)
+	d := e.start()
+	r := d.run(profile(t, "method=auto\ndad-timeout=300", ipv6Off), false, nil)
+	d.waitState(r, l3cfg.IPv4, StateReady, 20*time.Second)
+	var got netip.Addr
+	d.do(func() { got = r.Lease4().Address.Addr() })
+	if got != netip.MustParseAddr("192.0.2.101") || f.count(dhcpv4.MessageTypeDecline) != 1 {
+		t.Errorf("lease %v after %d declines", got, f.count(dhcpv4.MessageTypeDecline))
+	}
+	ops, _ := d.opsSince(0)
+	for _, o := range ops {
+		if strings.Contains(o.String(), "192.0.2.100/") {
+			t.Errorf("the conflicting address was configured: %v", o)
+		}
+	}
 }

@@ -195,6 +195,7 @@ func TestIPv6MethodDHCP(t *testing.T) {
 
 // No router: the family fails at ra-timeout.
 func TestIPv6RATimeout(t *testing.T) {
+	t.Parallel() // mostly waiting on timers
 	e := newEnv(t)
 	d := e.start()
 	r := d.run(profile(t, ipv4Off, "method=auto\nra-timeout=2"), false, nil)
