@@ -110,13 +110,14 @@ func New(o Options) (*Runner, error) {
 func (r *Runner) Start() error {
 	r.unwatch = r.l3.Watch(r.l3Event)
 	var errs []error
+	if r.p.LinkLocal4 && r.p.Method4 != "disabled" {
+		if err := r.startIPv4LL(); err != nil {
+			errs = append(errs, err)
+		}
+	}
 	switch r.p.Method4 {
 	case MethodAuto:
 		if err := r.startDHCP4(); err != nil {
-			errs = append(errs, err)
-		}
-	case MethodLinkLocal:
-		if err := r.startIPv4LL(); err != nil {
 			errs = append(errs, err)
 		}
 	case MethodShared:
@@ -176,7 +177,7 @@ var allTags = []string{tagDHCP4, tagHeld4, tagLL4, tagShared4, tagNDisc, tagDHCP
 // State returns a family's progress and, when failed, why.
 func (r *Runner) State(f l3cfg.Family) (State, error) {
 	if f == l3cfg.IPv4 {
-		return r.v4.state, r.v4.err
+		return accumulate([]State{r.v4.state, r.v4.llState}, []error{r.v4.err, r.v4.llErr}, nil)
 	}
 	return r.v6.combined()
 }

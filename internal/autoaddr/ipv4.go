@@ -33,8 +33,10 @@ type ipv4Run struct {
 	lease  *dhcp4.Lease
 	grace  *loop.Timer
 
-	ll     *ipv4ll.Engine
-	llAddr netip.Addr
+	ll      *ipv4ll.Engine
+	llAddr  netip.Addr
+	llState State
+	llErr   error
 
 	shared sharedRun
 }
@@ -45,6 +47,15 @@ func (r *Runner) set4(s State, err error) {
 	}
 	r.o.Log4.Debug(fmt.Sprintf("ipv4: method %s: %s", r.p.Method4, s))
 	r.v4.state, r.v4.err = s, err
+	r.changed()
+}
+
+func (r *Runner) setLL4(s State, err error) {
+	if r.v4.llState == s && r.v4.llErr == err {
+		return
+	}
+	r.o.LogLL.Debug(fmt.Sprintf("ipv4ll: %s", s))
+	r.v4.llState, r.v4.llErr = s, err
 	r.changed()
 }
 
@@ -200,7 +211,7 @@ func (r *Runner) lose4() {
 }
 
 func (r *Runner) startIPv4LL() error {
-	r.set4(StatePending, nil)
+	r.setLL4(StatePending, nil)
 	var e *ipv4ll.Engine
 	e, err := ipv4ll.New(ipv4ll.Config{IfIndex: int(r.p.IfIndex), HWAddr: r.p.HWAddr, Timeout: r.p.ACDTimeout, Logger: r.o.LogLL},
 		func(ev ipv4ll.Event) { r.post(func() { r.ipv4llEvent(e, ev) }) })
@@ -211,7 +222,7 @@ func (r *Runner) startIPv4LL() error {
 	if err != nil {
 		r.v4.ll = nil
 		err = fmt.Errorf("start IPv4 link-local: %w", err)
-		r.set4(StateFailed, err)
+		r.setLL4(StateFailed, err)
 		return err
 	}
 	return nil
@@ -228,21 +239,21 @@ func (r *Runner) ipv4llEvent(e *ipv4ll.Engine, ev ipv4ll.Event) {
 		if r.l3.AddConfig(tag{r, tagLL4}, l3cfg.FromIPv4LL(ev.Addr), r.options4(l3cfg.PriorityIPv4LL)) {
 			r.l3.ScheduleCommit(l3cfg.CommitAuto)
 		}
-		r.set4(StateReady, nil)
+		r.setLL4(StateReady, nil)
 	case ipv4ll.EventLost:
 		r.o.LogLL.Info(fmt.Sprintf("ipv4ll (%s): lost %s to another host", r.p.IfName, ev.Addr))
 		r.v4.llAddr = netip.Addr{}
 		if r.l3.RemoveConfig(tag{r, tagLL4}) {
 			r.l3.ScheduleCommit(l3cfg.CommitAuto)
 		}
-		r.set4(StatePending, nil)
+		r.setLL4(StatePending, nil)
 	case ipv4ll.EventFailed:
 		r.v4.ll, r.v4.llAddr = nil, netip.Addr{}
 		go e.Stop()
 		if r.l3.RemoveConfig(tag{r, tagLL4}) {
 			r.l3.ScheduleCommit(l3cfg.CommitAuto)
 		}
-		r.set4(StateFailed, fmt.Errorf("IPv4 link-local: %w", ev.Err))
+		r.setLL4(StateFailed, fmt.Errorf("IPv4 link-local: %w", ev.Err))
 	}
 }
 

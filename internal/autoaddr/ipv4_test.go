@@ -363,3 +363,24 @@ func TestDHCP4DeclineOnConflict(t *testing.T) {
 		}
 	}
 }
+
+// ipv4.link-local=enabled runs IPv4LL beside DHCPv4: both addresses.
+func TestDHCP4WithLinkLocalEnabled(t *testing.T) {
+	t.Parallel() // mostly waiting on the link-local probe
+	e := newEnv(t)
+	testbed.StartDnsmasq(t, e.peer, "peer1", dnsmasqArgs...)
+	d := e.start()
+	r := d.run(profile(t, "method=auto\nlink-local=3\ndad-timeout=200", ipv6Off), false, nil)
+	d.wait("both parts ready", 20*time.Second, func() bool {
+		_, ll := r.LinkLocal4()
+		s, _ := r.State(l3cfg.IPv4)
+		return ll && r.Lease4() != nil && s == StateReady
+	})
+	var ll string
+	var lease netip.Addr
+	d.do(func() { ll, _ = r.LinkLocal4(); lease = r.Lease4().Address.Addr() })
+	out := e.waitKernel("inet "+ll+"/16", true, 5*time.Second, "-4", "addr", "show", "dev", "eth1")
+	if !strings.Contains(out, "inet "+lease.String()+"/24") {
+		t.Errorf("addresses:\n%s", out)
+	}
+}

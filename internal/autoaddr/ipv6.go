@@ -44,21 +44,23 @@ type ipv6Run struct {
 // (except DHCPv6 asked only for configuration, which is best effort), else
 // any pending part keeps it pending, else it is ready once something runs.
 func (v *ipv6Run) combined() (State, error) {
+	return accumulate([]State{v.acState, v.dhcpState}, []error{v.acErr, v.dhcpErr}, []bool{false, v.mode == dhcp6Info})
+}
+
+// accumulate combines the states of a family's parts; soft parts (nil:
+// none) do not fail the family.
+func accumulate(states []State, errs []error, soft []bool) (State, error) {
 	started, pending := false, false
-	for _, s := range []struct {
-		st   State
-		err  error
-		soft bool
-	}{{v.acState, v.acErr, false}, {v.dhcpState, v.dhcpErr, v.mode == dhcp6Info}} {
-		switch s.st {
+	for i, st := range states {
+		switch st {
 		case StatePending:
 			started, pending = true, true
 		case StateReady:
 			started = true
 		case StateFailed:
 			started = true
-			if !s.soft {
-				return StateFailed, s.err
+			if soft == nil || !soft[i] {
+				return StateFailed, errs[i]
 			}
 		}
 	}

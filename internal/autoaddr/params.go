@@ -54,6 +54,10 @@ type Params struct {
 	// set here per source.
 	Options4, Options6 l3cfg.ConfigOptions
 
+	// LinkLocal4 is ipv4.link-local resolved: IPv4LL runs beside the
+	// IPv4 method (always for ipv4.method link-local).
+	LinkLocal4 bool
+
 	// DHCPv4.
 	ClientID      []byte
 	Hostname4     string
@@ -300,6 +304,8 @@ func (p *Params) fromIPv4(s4 *setting.Setting, conn *setting.Connection, in *Inp
 		p.ClientID, _ = dhcpid.ClientIDMAC(in.HWAddr)
 	}
 
+	p.LinkLocal4 = linkLocal4(s4.Str("method"), s4.Int32("link-local"), in)
+
 	dad := int64(s4.Int32("dad-timeout"))
 	if dad < 0 {
 		dad = in.defInt("ipv4.dad-timeout", 0, 30000, 0)
@@ -345,6 +351,36 @@ func (p *Params) fromIPv4(s4 *setting.Setting, conn *setting.Connection, in *Inp
 		}
 	}
 	return warns
+}
+
+// ipv4.link-local values.
+const (
+	ll4Default  = 0
+	ll4Auto     = 1
+	ll4Disabled = 2
+	ll4Enabled  = 3
+)
+
+// linkLocal4 resolves ipv4.link-local as NetworkManager 1.42: the
+// profile's value, else the connection default (which ipv4.method disabled
+// or link-local overrides where it contradicts them), else auto: enabled
+// for ipv4.method link-local only.
+func linkLocal4(method string, v int32, in *Inputs) bool {
+	if v == ll4Default {
+		v = int32(in.defInt("ipv4.link-local", ll4Auto, ll4Enabled, ll4Default))
+		switch {
+		case v == ll4Default:
+			v = ll4Auto
+		case v == ll4Enabled && method == "disabled":
+			v = ll4Disabled
+		case v == ll4Disabled && method == MethodLinkLocal:
+			v = ll4Enabled
+		}
+	}
+	if v == ll4Auto {
+		return method == MethodLinkLocal
+	}
+	return v == ll4Enabled
 }
 
 func (p *Params) fromIPv6(s6 *setting.Setting, in *Inputs) {

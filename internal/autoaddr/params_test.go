@@ -152,3 +152,29 @@ func TestFromProfileBadValuesWarn(t *testing.T) {
 		t.Errorf("warnings %v, reject servers %v", warns, p.RejectServers)
 	}
 }
+
+func TestLinkLocal4Resolution(t *testing.T) {
+	for _, c := range []struct {
+		method string
+		v      int32
+		def    string
+		want   bool
+	}{
+		{"auto", ll4Default, "", false},
+		{"link-local", ll4Default, "", true},
+		{"auto", ll4Enabled, "", true},
+		{"manual", ll4Default, "3", true},
+		{"disabled", ll4Default, "3", false},
+		{"link-local", ll4Default, "2", true},
+		{"auto", ll4Disabled, "3", false},
+		{"link-local", ll4Auto, "", true},
+	} {
+		in := unitInputs(map[string]string{})
+		if c.def != "" {
+			in = unitInputs(map[string]string{"ipv4.link-local": c.def})
+		}
+		if got := linkLocal4(c.method, c.v, &in); got != c.want {
+			t.Errorf("method %s link-local %d default %q: %v", c.method, c.v, c.def, got)
+		}
+	}
+}
