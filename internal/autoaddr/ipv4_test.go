@@ -112,6 +112,7 @@ type fakeServer4 struct {
 	mu     sync.Mutex
 	lease  time.Duration
 	offer  net.IP
+	router net.IP // 192.0.2.1 when nil
 	naks   int
 	silent bool
 	seen   []dhcpv4.MessageType
@@ -130,12 +131,15 @@ func (f *fakeServer4) handle(conn net.PacketConn, peer net.Addr, m *dhcpv4.DHCPv
 		f.naks--
 		nak = true
 	}
-	lease, offer := f.lease, f.offer
+	lease, offer, router := f.lease, f.offer, f.router
 	f.mu.Unlock()
 	if silent {
 		return
 	}
 	srvID := net.IPv4(192, 0, 2, 1)
+	if router == nil {
+		router = srvID
+	}
 	var reply *dhcpv4.DHCPv4
 	var err error
 	switch {
@@ -160,7 +164,7 @@ func (f *fakeServer4) handle(conn net.PacketConn, peer net.Addr, m *dhcpv4.DHCPv
 		reply, err = dhcpv4.NewReplyFromRequest(m, dhcpv4.WithMessageType(typ), dhcpv4.WithYourIP(ip),
 			dhcpv4.WithServerIP(srvID), dhcpv4.WithOption(dhcpv4.OptServerIdentifier(srvID)),
 			dhcpv4.WithOption(dhcpv4.OptIPAddressLeaseTime(lease)), dhcpv4.WithNetmask(net.CIDRMask(24, 32)),
-			dhcpv4.WithOption(dhcpv4.OptRouter(srvID)))
+			dhcpv4.WithOption(dhcpv4.OptRouter(router)))
 	default:
 		return
 	}
@@ -382,5 +386,37 @@ func TestDHCP4WithLinkLocalEnabled(t *testing.T) {
 	out := e.waitKernel("inet "+ll+"/16", true, 5*time.Second, "-4", "addr", "show", "dev", "eth1")
 	if !strings.Contains(out, "inet "+lease.String()+"/24") {
 		t.Errorf("addresses:\n%s", out)
+	}
+}
+
+// A renewal that changes the router changes the default route and only
+// that (and the address's lifetime).
+func TestDHCP4RenewalWithNewRouter(t *testing.T) {
+	t.Parallel() // mostly waiting for the renewal
+	e := newEnv(t)
+	f := &fakeServer4{lease: 4 * time.Second}
+	startFakeServer4(t, e, f)
+	d := e.start()
+	r := d.run(profile(t, "method=auto", ipv6Off), false, nil)
+	d.waitState(r, l3cfg.IPv4, StateReady, 15*time.Second)
+	e.waitKernel("default via 192.0.2.1 ", true, 5*time.Second, "-4", "route")
+	_, mark := d.opsSince(0)
+	f.set(func(f *fakeServer4) { f.router = net.IPv4(192, 0, 2, 254) })
+	e.waitKernel("default via 192.0.2.254 ", true, 8*time.Second, "-4", "route")
+	routes := e.waitKernel("default via 192.0.2.1 ", false, 2*time.Second, "-4", "route")
+	if !strings.Contains(routes, "192.0.2.0/24 dev eth1 proto kernel scope link src 192.0.2.100 metric 100") {
+		t.Errorf("routes:\n%s", routes)
+	}
+	ops, _ := d.opsSince(mark)
+	for _, o := range ops {
+		switch o.Kind {
+		case l3cfg.OpAddrUpdate:
+		case l3cfg.OpRouteAdd, l3cfg.OpRouteDelete:
+			if !strings.Contains(o.String(), "0.0.0.0/0") {
+				t.Errorf("renewal touched another route: %v", o)
+			}
+		default:
+			t.Errorf("renewal made %v", o)
+		}
 	}
 }
