@@ -35,6 +35,10 @@ type env struct {
 	lg       *logging.Logging
 	// hostname is the static host name the methods see.
 	hostname string
+	// host and machineID replace the test identity when set (to be the
+	// reference daemon's).
+	host      *hostid.HostID
+	machineID *hostid.MachineID
 }
 
 func newEnv(t testing.TB) *env {
@@ -207,8 +211,15 @@ func profile(t testing.TB, ipv4, ipv6 string) *setting.Connection {
 
 func (e *env) inputs() Inputs {
 	mid, _ := hostid.ParseMachineID("3d1219c7c4c5404aaa1f6d2a48adfda4")
+	host := hostid.HostID{Key: testKey, Good: true}
+	if e.machineID != nil {
+		mid = *e.machineID
+	}
+	if e.host != nil {
+		host = *e.host
+	}
 	return Inputs{IfIndex: e.index, IfName: "eth1", HWAddr: e.hw, DeviceType: 1,
-		Host: hostid.HostID{Key: testKey, Good: true}, MachineID: mid, BootID: "b",
+		Host: host, MachineID: mid, BootID: "b",
 		StaticHostname: e.hostname, StateDir: e.stateDir, DefaultUseTempaddr: -1}
 }
 

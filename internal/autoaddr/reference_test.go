@@ -14,6 +14,8 @@ import (
 	"time"
 
 	"github.com/gonm/gonm/internal/firewall"
+	"github.com/gonm/gonm/internal/hostid"
+	"github.com/gonm/gonm/internal/l3cfg"
 	"github.com/gonm/gonm/internal/testbed"
 )
 
@@ -273,6 +275,95 @@ func TestReferenceKernelResults(t *testing.T) {
 				if _, ok := refOpts[k]; !ok {
 					t.Errorf("option %s only in gonm's lease (%q)", k, ours[k])
 				}
+			}
+		})
+	}
+}
+
+// dnsmasqView is what dnsmasq learnt about its client: the lease (MAC,
+// address, host name, client ID; no expiry) and the vendor class and name
+// the client sent.
+func dnsmasqView(srv *testbed.Peer) string {
+	var out []string
+	b, _ := os.ReadFile(filepath.Join(srv.Dir, "leases"))
+	for _, l := range strings.Split(strings.TrimSpace(string(b)), "\n") {
+		if f := strings.Fields(l); len(f) == 5 {
+			out = append(out, "lease "+strings.Join(f[1:], " "))
+		}
+	}
+	seen := map[string]bool{}
+	for _, l := range strings.Split(srv.Output(), "\n") {
+		for _, key := range []string{"vendor class:", "client provides name:", "user class:"} {
+			if i := strings.Index(l, key); i >= 0 && !seen[l[i:]] {
+				seen[l[i:]] = true
+				out = append(out, l[i:])
+			}
+		}
+	}
+	slices.Sort(out)
+	return strings.Join(out, "\n")
+}
+
+// TestReferenceDHCP4Request checks that the DHCPv4 parameters gonm
+// derives from a profile (client ID, host name or FQDN, vendor class)
+// reach the server as NetworkManager 1.42's do: dnsmasq records the same
+// client for both.
+func TestReferenceDHCP4Request(t *testing.T) {
+	testbed.RequireReference(t)
+	for _, sc := range []struct {
+		name  string
+		ipv4  string
+		nmcli []string
+	}{
+		{"fqdn-vendor", "method=auto\ndhcp-fqdn=host.example.test\ndhcp-vendor-class-identifier=gonm-test",
+			[]string{"ipv4.dhcp-fqdn", "host.example.test", "ipv4.dhcp-vendor-class-identifier", "gonm-test"}},
+		{"hostname-duid-mac-iaid", "method=auto\ndhcp-hostname=myhost\ndhcp-client-id=duid\ndhcp-iaid=mac",
+			[]string{"ipv4.dhcp-hostname", "myhost", "ipv4.dhcp-client-id", "duid", "ipv4.dhcp-iaid", "mac"}},
+		{"stable-no-hostname", "method=auto\ndhcp-client-id=stable\ndhcp-send-hostname=false",
+			[]string{"ipv4.dhcp-client-id", "stable", "ipv4.dhcp-send-hostname", "no"}},
+		{"system-hostname", "method=auto", nil},
+	} {
+		t.Run(sc.name, func(t *testing.T) {
+			args := []string{"--dhcp-range=192.0.2.10,192.0.2.10,255.255.255.0,2m", "--no-ping"}
+			// NetworkManager.
+			ns, peer := testbed.NewNetns(t), testbed.NewNetns(t)
+			testbed.Veth(t, ns, "eth1", peer, "peer1")
+			ns.MustIP("link", "set", "eth1", "address", fixedMAC)
+			peer.MustIP("addr", "add", "192.0.2.1/24", "dev", "peer1")
+			peer.MustIP("link", "set", "peer1", "up")
+			srv := testbed.StartDnsmasq(t, peer, "peer1", args...)
+			ns.Bus = testbed.StartBus(t, testbed.BusOptions{Policies: []string{testbed.NetworkManagerPolicy}})
+			ref := testbed.StartReference(t, ns, testbed.DaemonOptions{Quiet: true})
+			ns.MustRun("nmcli", append([]string{"connection", "add", "type", "ethernet", "ifname", "eth1", "con-name", "t",
+				"connection.uuid", testUUID, "ipv4.method", "auto", "ipv6.method", "disabled"}, sc.nmcli...)...)
+			if _, err := testbed.WaitFile(filepath.Join(srv.Dir, "leases"), "192.0.2.10", 30*time.Second); err != nil {
+				t.Fatalf("reference: %v", err)
+			}
+			want := dnsmasqView(srv)
+			t.Logf("NetworkManager 1.42:\n%s", want)
+			mid, err := hostid.ReadMachineID("")
+			if err != nil {
+				t.Skipf("no machine ID on this host: %v", err)
+			}
+			host, err := hostid.LoadHostID(filepath.Join(ref.StateDir, "secret_key"), &mid)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := ref.Stop(); err != nil {
+				t.Fatal(err)
+			}
+
+			// gonm, with the reference's identity.
+			e := newEnv(t)
+			e.ns.MustIP("link", "set", "eth1", "address", fixedMAC)
+			e.hw, _ = net.ParseMAC(fixedMAC)
+			e.hostname, e.host, e.machineID = testbed.TestHostname, &host, &mid
+			srv = testbed.StartDnsmasq(t, e.peer, "peer1", args...)
+			d := e.start()
+			r := d.run(profile(t, sc.ipv4, ipv6Off), false, nil)
+			d.waitState(r, l3cfg.IPv4, StateReady, 20*time.Second)
+			if got := dnsmasqView(srv); got != want {
+				t.Errorf("the server saw another client:\nNetworkManager 1.42:\n%s\ngonm:\n%s", want, got)
 			}
 		})
 	}
