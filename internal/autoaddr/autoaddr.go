@@ -59,7 +59,9 @@ type Options struct {
 	// LogShared takes shared mode's messages (domain SHARING).
 	LogShared *slog.Logger
 	// Takeover says the daemon restarted and the interface may still carry
-	// the previous run's lease: it is held until the server answers.
+	// the previous run's lease and RA configuration: they are held until
+	// the server or router answers. Start must then run before the
+	// L3Cfg's first commit after Restore (or that commit removes them).
 	Takeover bool
 }
 
@@ -172,7 +174,7 @@ func (r *Runner) Stop(release, keep bool) {
 	}
 }
 
-var allTags = []string{tagDHCP4, tagHeld4, tagLL4, tagShared4, tagNDisc, tagDHCP6, tagPD6}
+var allTags = []string{tagDHCP4, tagHeld4, tagLL4, tagShared4, tagNDisc, tagDHCP6, tagPD6, tagHeld6RA, tagHeld6DHCP}
 
 // State returns a family's progress and, when failed, why.
 func (r *Runner) State(f l3cfg.Family) (State, error) {

@@ -22,6 +22,9 @@ const (
 	tagNDisc   = "ndisc"
 	tagDHCP6   = "dhcp6"
 	tagPD6     = "pd6" // the subnet of a delegated prefix (shared)
+	// The previous run's RA and DHCPv6 objects, until confirmed.
+	tagHeld6RA   = "ndisc-previous"
+	tagHeld6DHCP = "dhcp6-previous"
 )
 
 // ipv4Run is the IPv4 method's state.

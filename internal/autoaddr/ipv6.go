@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 
+	"golang.org/x/sys/unix"
+
 	"github.com/gonm/gonm/internal/dhcp6"
 	"github.com/gonm/gonm/internal/l3cfg"
 	"github.com/gonm/gonm/internal/loop"
@@ -93,6 +95,51 @@ func (r *Runner) options6(priority int) l3cfg.ConfigOptions {
 	return o
 }
 
+// holdPrevious6 keeps what the previous run's router advertisements and
+// DHCPv6 lease put on the interface (dynamic global addresses, RA routes)
+// until this run's first RA and lease take over, so that a restart
+// changes nothing when the network did not.
+func (r *Runner) holdPrevious6(withRA bool) {
+	on := l3cfg.FromInterface(r.l3.Platform(), r.p.IfIndex)
+	ra := &l3cfg.Config{Source: "ndisc"}
+	dh := &l3cfg.Config{Source: "dhcp6"}
+	for _, a := range on.IPv6.Addresses {
+		if a.Prefix.Addr().IsLinkLocalUnicast() || a.ValidUntil.IsZero() {
+			continue
+		}
+		switch {
+		case a.Prefix.Bits() == 128:
+			// As FromDHCP6 gives it: its /128 route comes with it.
+			a.Flags &^= unix.IFA_F_NOPREFIXROUTE
+			dh.IPv6.Addresses = append(dh.IPv6.Addresses, a)
+		case withRA && a.Prefix.Bits() == 64:
+			ra.IPv6.Addresses = append(ra.IPv6.Addresses, a)
+		}
+	}
+	if withRA {
+		for _, rt := range on.IPv6.Routes {
+			if rt.Protocol == unix.RTPROT_RA {
+				ra.IPv6.Routes = append(ra.IPv6.Routes, rt)
+			}
+		}
+	}
+	if len(ra.IPv6.Addresses)+len(ra.IPv6.Routes) > 0 {
+		r.o.Log6.Info(fmt.Sprintf("ndisc (%s): keeping the previous run's SLAAC addresses and RA routes until a router answers", r.p.IfName))
+		r.l3.AddConfig(tag{r, tagHeld6RA}, ra, r.options6(l3cfg.PriorityAutoconf6))
+	}
+	if len(dh.IPv6.Addresses) > 0 {
+		r.o.Log6.Info(fmt.Sprintf("dhcp6 (%s): keeping the previous run's leased addresses until the server answers", r.p.IfName))
+		r.l3.AddConfig(tag{r, tagHeld6DHCP}, dh, r.options6(l3cfg.PriorityDHCP6))
+	}
+}
+
+// release drops a held contribution.
+func (r *Runner) release(kind string) {
+	if r.l3.RemoveConfig(tag{r, kind}) {
+		r.l3.ScheduleCommit(l3cfg.CommitAuto)
+	}
+}
+
 func (r *Runner) startNDisc() error {
 	// Router advertisements are handled here, not by the kernel, on an
 	// interface the daemon manages (as NetworkManager sets it up).
@@ -103,6 +150,9 @@ func (r *Runner) startNDisc() error {
 		}
 	}
 	r.set6(true, StatePending, nil)
+	if r.o.Takeover {
+		r.holdPrevious6(true)
+	}
 	var nd *ndisc.NDisc
 	nd, err := ndisc.New(ndisc.Config{
 		IfIndex: int(r.p.IfIndex), IfName: r.p.IfName, HWAddr: r.p.HWAddr,
@@ -142,9 +192,15 @@ func (r *Runner) ndiscEvent(nd *ndisc.NDisc, ev ndisc.Event) {
 		if r.l3.AddConfig(tag{r, tagNDisc}, cfg, opts) {
 			r.l3.ScheduleCommit(l3cfg.CommitAuto)
 		}
+		r.release(tagHeld6RA)
+		if d.DHCPLevel != ndisc.DHCPLevelManaged {
+			r.release(tagHeld6DHCP)
+		}
 		r.setDHCP6Mode(dhcp6Mode(d.DHCPLevel))
 		r.recheck6()
 	case ndisc.EventRATimeout:
+		r.release(tagHeld6RA)
+		r.release(tagHeld6DHCP)
 		if r.v6.acState != StateReady {
 			r.o.Log6.Info(fmt.Sprintf("ndisc (%s): no router advertisement within %v", r.p.IfName, r.p.RATimeout))
 			r.set6(true, StateFailed, errors.New("no IPv6 router advertisement"))
@@ -219,6 +275,9 @@ func (r *Runner) setDHCP6Mode(m dhcp6Mode) {
 func (r *Runner) startDHCP6(m dhcp6Mode) error {
 	r.v6.mode = m
 	r.set6(false, StatePending, nil)
+	if r.o.Takeover && r.p.Method6 == MethodDHCP {
+		r.holdPrevious6(false)
+	}
 	var c *dhcp6.Client
 	c, err := dhcp6.New(dhcp6.Config{
 		IfIndex: int(r.p.IfIndex), IfName: r.p.IfName, DUID: r.p.DUID, IAID: r.p.IAID6,
@@ -253,6 +312,7 @@ func (r *Runner) dhcp6Event(c *dhcp6.Client, ev dhcp6.Event) {
 		if r.l3.AddConfig(tag{r, tagDHCP6}, l3cfg.FromDHCP6(l), opts) {
 			r.l3.ScheduleCommit(l3cfg.CommitAuto)
 		}
+		r.release(tagHeld6DHCP)
 		if r.v6.grace != nil {
 			r.v6.grace.Stop()
 		}
@@ -261,6 +321,7 @@ func (r *Runner) dhcp6Event(c *dhcp6.Client, ev dhcp6.Event) {
 		r.o.Log6.Info(fmt.Sprintf("dhcp6 (%s): lease expired", r.p.IfName))
 		r.lose6()
 	case dhcp6.EventTimeout:
+		r.release(tagHeld6DHCP)
 		if r.v6.dhcpState != StateReady {
 			r.set6(false, StateFailed, errors.New("DHCPv6 timeout"))
 		}
@@ -275,6 +336,7 @@ func (r *Runner) dhcp6Event(c *dhcp6.Client, ev dhcp6.Event) {
 
 func (r *Runner) lose6() {
 	r.v6.lease = nil
+	r.release(tagHeld6DHCP)
 	if r.l3.RemoveConfig(tag{r, tagDHCP6}) {
 		r.l3.ScheduleCommit(l3cfg.CommitAuto)
 	}

@@ -2,6 +2,7 @@ package autoaddr
 
 import (
 	"net/netip"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -200,4 +201,58 @@ func TestIPv6RATimeout(t *testing.T) {
 	d := e.start()
 	r := d.run(profile(t, ipv4Off, "method=auto\nra-timeout=2"), false, nil)
 	d.waitState(r, l3cfg.IPv6, StateFailed, 8*time.Second)
+}
+
+// After a daemon restart, the SLAAC address, the leased /128 and the RA
+// routes stay in place while router discovery and DHCPv6 start again:
+// nothing is removed or re-added.
+func TestIPv6RestartNoFlap(t *testing.T) {
+	e := newEnv(t)
+	e.ns.MustRun("sysctl", "-q", "-w", "net.ipv6.conf.eth1.accept_ra=0")
+	testbed.StartDnsmasq(t, e.peer, "peer1", "--dhcp-range=2001:db8:1::100,2001:db8:1::1ff,64,2m")
+	testbed.StartRadvd(t, e.peer, strings.Replace(radvdSLAAC, "AdvOtherConfigFlag on;", "AdvManagedFlag on;", 1))
+	conn := profile(t, ipv4Off, "method=auto\naddr-gen-mode=stable-privacy")
+	d := e.start()
+	d.addLinkLocal6()
+	r := d.run(conn, false, nil)
+	d.wait("SLAAC and DHCPv6", 20*time.Second, func() bool {
+		s, _ := r.State(l3cfg.IPv6)
+		return s == StateReady && r.Lease6() != nil && len(r.Lease6().Addresses) == 1
+	})
+	var leased string
+	d.do(func() { leased = r.Lease6().Addresses[0].Addr.String() })
+	slaac := stablePrivacy(t, "eth1").String()
+	e.waitKernel(leased+"/128", true, 5*time.Second, "-6", "addr", "show", "dev", "eth1")
+	e.waitKernel("2001:db8:99::/48", true, 5*time.Second, "-6", "route")
+	var snap l3cfg.State
+	d.do(func() {
+		r.Stop(false, true)
+		snap = d.l3.Snapshot()
+	})
+	d.stop()
+	before := e.ns.MustIP("-6", "route")
+
+	d2 := e.start()
+	d2.do(func() { d2.l3.Restore(snap) })
+	// The methods start before the first commit after Restore (see
+	// Options.Takeover), then the device's part commits.
+	r2 := d2.run(conn, true, nil)
+	d2.addLinkLocal6()
+	d2.wait("SLAAC and DHCPv6 again", 20*time.Second, func() bool {
+		s, _ := r2.State(l3cfg.IPv6)
+		return s == StateReady && r2.Lease6() != nil && len(r2.Lease6().Addresses) == 1
+	})
+	d2.wait("commit", 2*time.Second, func() bool { return !d2.l3.CommitScheduled() })
+	ops, _ := d2.opsSince(0)
+	if hasOp(ops, l3cfg.OpAddrDelete, l3cfg.OpAddrAdd, l3cfg.OpRouteDelete, l3cfg.OpRouteAdd) {
+		t.Errorf("restart changed the kernel: %v", ops)
+	}
+	out := e.ns.MustIP("-6", "addr", "show", "dev", "eth1")
+	if !strings.Contains(out, slaac+"/64") || !strings.Contains(out, leased+"/128") {
+		t.Errorf("addresses after restart:\n%s", out)
+	}
+	if after := e.ns.MustIP("-6", "route"); regexp.MustCompile(`expires \d+sec`).ReplaceAllString(after, "") !=
+		regexp.MustCompile(`expires \d+sec`).ReplaceAllString(before, "") {
+		t.Errorf("routes changed:\n%s\nthen\n%s", before, after)
+	}
 }
