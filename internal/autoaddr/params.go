@@ -470,6 +470,30 @@ func (p *Params) fromShared(s4 *setting.Setting, conn *setting.Connection, in *I
 	}
 }
 
+// Runs reports whether a Runner with these parameters runs something for
+// family f (the device leaves the family's other methods, manual,
+// disabled, ignore and IPv6 link-local, to itself), and whether it holds
+// a DHCP client there (the device then exports a DHCP4Config or
+// DHCP6Config object).
+func (p *Params) Runs(f l3cfg.Family) (runs, dhcp bool) {
+	if f == l3cfg.IPv4 {
+		switch p.Method4 {
+		case MethodAuto:
+			return true, true
+		case MethodShared, MethodLinkLocal:
+			return true, false
+		}
+		return p.LinkLocal4 && p.Method4 != "disabled", false
+	}
+	switch p.Method6 {
+	case MethodAuto, MethodDHCP:
+		return true, true
+	case MethodShared:
+		return true, false
+	}
+	return false, false
+}
+
 // LeaseFile returns where the DHCPv4 lease of p lives (NetworkManager's
 // internal client's file).
 func LeaseFile(in Inputs, uuid string) string {

@@ -178,3 +178,25 @@ func TestLinkLocal4Resolution(t *testing.T) {
 		}
 	}
 }
+
+func TestRuns(t *testing.T) {
+	for _, c := range []struct {
+		m4, m6         string
+		ll             bool
+		r4, d4, r6, d6 bool
+	}{
+		{"auto", "auto", false, true, true, true, true},
+		{"manual", "dhcp", false, false, false, true, true},
+		{"manual", "manual", true, true, false, false, false},
+		{"link-local", "link-local", true, true, false, false, false},
+		{"shared", "shared", false, true, false, true, false},
+		{"disabled", "ignore", true, false, false, false, false},
+	} {
+		p := &Params{Method4: c.m4, Method6: c.m6, LinkLocal4: c.ll}
+		r4, d4 := p.Runs(l3cfg.IPv4)
+		r6, d6 := p.Runs(l3cfg.IPv6)
+		if r4 != c.r4 || d4 != c.d4 || r6 != c.r6 || d6 != c.d6 {
+			t.Errorf("%s/%s ll=%v: %v %v %v %v", c.m4, c.m6, c.ll, r4, d4, r6, d6)
+		}
+	}
+}
