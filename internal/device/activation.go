@@ -208,9 +208,11 @@ func (a *Activation) setState(s ActState, reason ActReason) {
 	}
 	a.reg.emit(Event{Kind: ActivationStateChanged, Act: a, ActState: s, ActReason: reason})
 	if s >= ActDeactivating {
-		// Ports of a controller that goes away fail with it.
+		// Ports of a controller that goes away before they could attach
+		// fail with it. Attached ones are released by the controller's
+		// cleanup (which detaches them first), as in NetworkManager.
 		for _, p := range a.reg.acts {
-			if p.Controller == a && p.state < ActDeactivating {
+			if p.Controller == a && p.state < ActDeactivating && !p.controllerReady {
 				p.controllerFailed()
 			}
 		}

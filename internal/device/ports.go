@@ -137,6 +137,15 @@ func (d *Device) releasePort(p *Device, configure bool, reason Reason) {
 				d.log.Debug(fmt.Sprintf("detach port %s: %v", p.iface, err))
 			} else {
 				d.log.Info(fmt.Sprintf("detached port %s", p.iface))
+				if d.kind.info() == bondInfo {
+					// The bonding driver closes a port it releases; the port
+					// is brought back up (as NetworkManager does) so that it
+					// sees its carrier again. The cache may not show the
+					// close yet, hence no bringUp shortcut.
+					if err := d.reg.plat.LinkSetUp(p.ifindex, true); err != nil {
+						d.log.Warn(fmt.Sprintf("detached bond port %s could not be brought up: %v", p.iface, err))
+					}
+				}
 			}
 		}
 	}

@@ -166,11 +166,29 @@ else:
     ac = result["ac"]
     print("active", ac.get_id(), ac.get_uuid(), ac.get_connection_type(), int(ac.get_state()),
           [d.get_iface() for d in ac.get_devices()], ac.get_default(), ac.get_default6())
-# NetworkManager updates its global state a moment after the activation.
-GLib.timeout_add(1000, loop.quit)
+# NetworkManager updates its global state and connectivity a moment after
+# the activation (longer on a busy machine): wait until they have been
+# quiet for a second (at most 15 s).
+quiet = {"id": 0}
+def settle(*args):
+    if quiet["id"]:
+        GLib.source_remove(quiet["id"])
+    def end():
+        quiet["id"] = 0
+        loop.quit()
+        return False
+    quiet["id"] = GLib.timeout_add(1000, end)
+c.connect("notify::state", settle)
+c.connect("notify::connectivity", settle)
+c.connect("notify::primary-connection", settle)
+settle()
+cap = GLib.timeout_add_seconds(15, loop.quit)
 loop.run()
 show()
-print("state", int(c.get_state()), "connectivity", int(c.get_connectivity()),
+# Not compared: the connectivity. With checks disabled NetworkManager 1.42
+# guesses it from the default route only if its (idle) fake check completes
+# after the device reached ACTIVATED, else it stays NONE: a race of its own.
+print("state", int(c.get_state()),
       "primary", c.get_primary_connection().get_id() if c.get_primary_connection() else "-")
 `
 
@@ -198,7 +216,7 @@ func TestLibnmDevices(t *testing.T) {
 	}
 	compareSides(t, sc)
 	if outs["nm"] != outs["gonm"] {
-		t.Errorf("libnm sees different things:\n%s", lineDiff(outs["nm"], outs["gonm"]))
+		t.Errorf("libnm sees different things:\n%s\nNetworkManager 1.42:\n%s", lineDiff(outs["nm"], outs["gonm"]), outs["nm"])
 	} else {
 		t.Logf("libnm:\n%s", outs["nm"])
 	}

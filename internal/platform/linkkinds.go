@@ -361,6 +361,9 @@ func parseBond(data []byte) LinkData {
 	return d
 }
 
+// vlanFlagsMask covers VLAN_FLAG_REORDER_HDR, GVRP, LOOSE_BINDING and MVRP.
+const vlanFlagsMask = 0xf
+
 // VlanData are a VLAN's settings; the parent link is Link.Parent.
 type VlanData struct {
 	ID       uint16
@@ -383,8 +386,10 @@ func (d *VlanData) encode(b *nl.Builder) {
 		b.BE16(unix.IFLA_VLAN_PROTOCOL, d.Protocol)
 	}
 	if d.Flags != 0 {
-		f := ne32(d.Flags)
-		b.Bytes(unix.IFLA_VLAN_FLAGS, append(f, ne32(^uint32(0))...))
+		// The mask names only the flags NetworkManager manages: the kernel
+		// refuses (EINVAL) a mask with bits it does not know.
+		f := ne32(d.Flags & vlanFlagsMask)
+		b.Bytes(unix.IFLA_VLAN_FLAGS, append(f, ne32(vlanFlagsMask)...))
 	}
 	b.End(data)
 }

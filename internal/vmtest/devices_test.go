@@ -184,7 +184,7 @@ func TestDeviceKindsOnGuestKernel(t *testing.T) {
 		}
 	}
 	if strings.Join(port, ",") != "110 100 50,30 110 50" {
-		t.Errorf("port states %q, want 110 100 50, 30 110 50", port)
+		t.Errorf("port states %q, want 110 100 50, 30 110 50\n%s", port, d2.Log())
 	}
 	if err := d2.Stop(); err != nil {
 		t.Errorf("stop: %v", err)
