@@ -118,8 +118,12 @@ func kernelView(ns *testbed.Netns, family string) string {
 				continue
 			}
 			l = regexp.MustCompile(`(valid_lft|preferred_lft|expires) \d+sec`).ReplaceAllString(l, "$1 N")
-			// The router's link-local address differs per run.
+			// The router's link-local address differs per run, and
+			// temporary addresses are random.
 			l = regexp.MustCompile(`fe80::[0-9a-f:]+`).ReplaceAllString(l, "fe80::ROUTER")
+			if strings.Contains(l, " temporary ") {
+				l = regexp.MustCompile(`inet6 [0-9a-f:]+/`).ReplaceAllString(l, "inet6 TEMPORARY/")
+			}
 			keep = append(keep, l)
 		}
 	}
@@ -172,6 +176,16 @@ func TestReferenceKernelResults(t *testing.T) {
 			r := ns.MustIP("-6", "route")
 			return strings.Contains(r, "default via fe80::") && strings.Contains(r, "2001:db8:99::/48") &&
 				strings.Contains(ns.MustIP("-6", "addr", "show", "dev", "eth1"), "2001:db8:1:")
+		},
+	}, {
+		name: "ipv6-slaac-privacy", ipv4: ipv4Off, ipv6: "method=auto\naddr-gen-mode=eui64\nip6-privacy=2",
+		nmcli: []string{"ipv4.method", "disabled", "ipv6.method", "auto", "ipv6.addr-gen-mode", "eui64", "ipv6.ip6-privacy", "2"}, family: "-6",
+		server: func(t *testing.T, peer *testbed.Netns) {
+			testbed.StartRadvd(t, peer, strings.Replace(radvdSLAAC, "AdvOtherConfigFlag on;", "", 1))
+		},
+		ready: func(ns *testbed.Netns) bool {
+			return strings.Contains(ns.MustIP("-6", "route"), "2001:db8:99::/48") &&
+				strings.Contains(ns.MustIP("-6", "addr", "show", "dev", "eth1"), "temporary")
 		},
 	}, {
 		name: "ipv6-managed-dhcpv6", ipv4: ipv4Off, ipv6: "method=auto\naddr-gen-mode=eui64",
