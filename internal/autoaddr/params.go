@@ -494,6 +494,18 @@ func (p *Params) Runs(f l3cfg.Family) (runs, dhcp bool) {
 	return false, false
 }
 
+// Only returns a copy of p for family f alone (the other family's method
+// cleared), for a device that runs one Runner per family.
+func (p *Params) Only(f l3cfg.Family) *Params {
+	c := *p
+	if f == l3cfg.IPv4 {
+		c.Method6 = ""
+	} else {
+		c.Method4, c.LinkLocal4 = "", false
+	}
+	return &c
+}
+
 // LeaseFile returns where the DHCPv4 lease of p lives (NetworkManager's
 // internal client's file).
 func LeaseFile(in Inputs, uuid string) string {

@@ -200,3 +200,16 @@ func TestRuns(t *testing.T) {
 		}
 	}
 }
+
+func TestOnly(t *testing.T) {
+	p := &Params{Method4: "auto", Method6: "auto", LinkLocal4: true}
+	if r, _ := p.Only(l3cfg.IPv4).Runs(l3cfg.IPv6); r {
+		t.Error("IPv4-only parameters run IPv6")
+	}
+	if r, _ := p.Only(l3cfg.IPv6).Runs(l3cfg.IPv4); r {
+		t.Error("IPv6-only parameters run IPv4")
+	}
+	if r, d := p.Only(l3cfg.IPv4).Runs(l3cfg.IPv4); !r || !d || p.Method6 != "auto" {
+		t.Error("Only changed the original or dropped its family")
+	}
+}
