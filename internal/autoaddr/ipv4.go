@@ -143,7 +143,7 @@ func (r *Runner) dhcp4Event(c *dhcp4.Client, ev dhcp4.Event) {
 	switch ev.Type {
 	case dhcp4.EventBound, dhcp4.EventExtended:
 		l := ev.Lease
-		log.Info(fmt.Sprintf("dhcp4 (%s): state changed %s, address=%s", r.p.IfName,
+		log.Debug(fmt.Sprintf("dhcp4 (%s): state changed %s, address=%s", r.p.IfName,
 			map[bool]string{true: "bound", false: "extended"}[ev.Type == dhcp4.EventBound], l.Address.Addr()))
 		r.v4.lease = l
 		opts := r.options4(l3cfg.PriorityDHCP4)
@@ -164,7 +164,7 @@ func (r *Runner) dhcp4Event(c *dhcp4.Client, ev dhcp4.Event) {
 		if ev.Type == dhcp4.EventRetracted {
 			what = "retracted (NAK)"
 		}
-		log.Info(fmt.Sprintf("dhcp4 (%s): lease %s", r.p.IfName, what))
+		log.Debug(fmt.Sprintf("dhcp4 (%s): lease %s", r.p.IfName, what))
 		r.lose4()
 	case dhcp4.EventDeclined:
 		log.Warn(fmt.Sprintf("dhcp4 (%s): offered address in use by %v, declined", r.p.IfName, ev.Conflict))

@@ -304,7 +304,7 @@ func (r *Runner) dhcp6Event(c *dhcp6.Client, ev dhcp6.Event) {
 	switch ev.Type {
 	case dhcp6.EventBound, dhcp6.EventExtended:
 		l := ev.Lease
-		r.o.Log6.Info(fmt.Sprintf("dhcp6 (%s): lease %s, %d addresses, %d prefixes", r.p.IfName,
+		r.o.Log6.Debug(fmt.Sprintf("dhcp6 (%s): lease %s, %d addresses, %d prefixes", r.p.IfName,
 			map[bool]string{true: "bound", false: "extended"}[ev.Type == dhcp6.EventBound], len(l.Addresses), len(l.Prefixes)))
 		r.v6.lease = l
 		opts := r.options6(l3cfg.PriorityDHCP6)
@@ -318,7 +318,7 @@ func (r *Runner) dhcp6Event(c *dhcp6.Client, ev dhcp6.Event) {
 		}
 		r.set6(false, StateReady, nil)
 	case dhcp6.EventExpired:
-		r.o.Log6.Info(fmt.Sprintf("dhcp6 (%s): lease expired", r.p.IfName))
+		r.o.Log6.Debug(fmt.Sprintf("dhcp6 (%s): lease expired", r.p.IfName))
 		r.lose6()
 	case dhcp6.EventTimeout:
 		r.release(tagHeld6DHCP)
