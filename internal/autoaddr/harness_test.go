@@ -124,6 +124,9 @@ func (e *env) start() *daemon {
 				})
 				return c, err
 			}})
+		if e.index == 0 {
+			return // no eth1 (benchmarks with links of their own)
+		}
 		d.l3 = d.reg.Acquire(e.index)
 		d.l3.RegisterCommitType(l3cfg.CommitUpdate, "test")
 		d.l3.Watch(func(ev l3cfg.Event) {
