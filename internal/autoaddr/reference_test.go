@@ -2,6 +2,7 @@ package autoaddr
 
 import (
 	"context"
+	"fmt"
 	"net"
 	"net/netip"
 	"os"
@@ -13,9 +14,12 @@ import (
 	"testing"
 	"time"
 
+	"golang.org/x/sys/unix"
+
 	"github.com/gonm/gonm/internal/firewall"
 	"github.com/gonm/gonm/internal/hostid"
 	"github.com/gonm/gonm/internal/l3cfg"
+	"github.com/gonm/gonm/internal/ndisc"
 	"github.com/gonm/gonm/internal/testbed"
 )
 
@@ -380,5 +384,88 @@ func TestReferenceDHCP4Request(t *testing.T) {
 				t.Errorf("the server saw another client:\nNetworkManager 1.42:\n%s\ngonm:\n%s", want, got)
 			}
 		})
+	}
+}
+
+// captureRA waits for a Router Advertisement on peer1 in ns and returns
+// it as received (from the ICMPv6 type on).
+func captureRA(t *testing.T, ns *testbed.Netns, timeout time.Duration) []byte {
+	t.Helper()
+	var fd int
+	if err := ns.Do(func() (err error) {
+		fd, err = unix.Socket(unix.AF_INET6, unix.SOCK_RAW|unix.SOCK_CLOEXEC, unix.IPPROTO_ICMPV6)
+		if err != nil {
+			return err
+		}
+		var filter unix.ICMPv6Filter
+		for i := range filter.Data {
+			filter.Data[i] = 0xffffffff
+		}
+		filter.Data[134>>5] &^= 1 << (134 & 31)
+		return unix.SetsockoptICMPv6Filter(fd, unix.SOL_ICMPV6, unix.ICMPV6_FILTER, &filter)
+	}); err != nil {
+		t.Fatal(err)
+	}
+	defer unix.Close(fd)
+	tv := unix.NsecToTimeval(timeout.Nanoseconds())
+	_ = unix.SetsockoptTimeval(fd, unix.SOL_SOCKET, unix.SO_RCVTIMEO, &tv)
+	buf := make([]byte, 1500)
+	n, _, err := unix.Recvfrom(fd, buf, 0)
+	if err != nil {
+		t.Fatalf("no router advertisement within %v: %v", timeout, err)
+	}
+	return buf[:n]
+}
+
+// TestReferenceSharedIPv6RA compares the router advertisement of
+// ipv6.method shared (before any delegated prefix) with NetworkManager
+// 1.42's, byte for byte apart from the checksum.
+func TestReferenceSharedIPv6RA(t *testing.T) {
+	testbed.RequireReference(t)
+	for _, sc := range []struct {
+		name  string
+		ipv6  string
+		nmcli []string
+	}{
+		{"plain", "method=shared", nil},
+		{"dns", "method=shared\ndns=2001:db8::53;\ndns-search=example.test;", []string{"ipv6.dns", "2001:db8::53", "ipv6.dns-search", "example.test"}},
+	} {
+		t.Run(sc.name, func(t *testing.T) { compareSharedRA(t, sc.ipv6, sc.nmcli) })
+	}
+}
+
+func compareSharedRA(t *testing.T, ipv6 string, nmcli []string) {
+	ns, peer := testbed.NewNetns(t), testbed.NewNetns(t)
+	testbed.Veth(t, ns, "eth1", peer, "peer1")
+	peer.MustIP("link", "set", "peer1", "up")
+	ns.Bus = testbed.StartBus(t, testbed.BusOptions{Policies: []string{testbed.NetworkManagerPolicy}})
+	testbed.StartReference(t, ns, testbed.DaemonOptions{Quiet: true})
+	ns.MustRun("nmcli", append([]string{"connection", "add", "type", "ethernet", "ifname", "eth1", "con-name", "t",
+		"ipv4.method", "disabled", "ipv6.method", "shared"}, nmcli...)...)
+	ref := captureRA(t, peer, 20*time.Second)
+	if ra, err := ndisc.ParseRA(ref); err != nil || (len(ra.RDNSS) > 0) != (nmcli != nil) {
+		t.Fatalf("scenario broken: NetworkManager's RA %+v %v", ra, err)
+	}
+
+	e := newEnv(t)
+	d := e.start()
+	conn := profile(t, ipv4Off, ipv6)
+	// The device's part: the profile's static configuration (its DNS)
+	// and the link-local address.
+	d.do(func() {
+		d.l3.AddConfig("static", l3cfg.FromProfile(conn), l3cfg.ConfigOptions{Priority: l3cfg.PriorityManual, RouteMetric6: 100})
+	})
+	d.addLinkLocal6()
+	d.run(conn, false, nil)
+	ours := captureRA(t, e.peer, 20*time.Second)
+	zero := func(b []byte) string {
+		c := append([]byte(nil), b...)
+		if len(c) >= 4 {
+			c[2], c[3] = 0, 0
+		}
+		return fmt.Sprintf("% x", c)
+	}
+	if zero(ours) != zero(ref) {
+		t.Errorf("router advertisement:\nNetworkManager 1.42: %s\ngonm:                %s", zero(ref), zero(ours))
 	}
 }
