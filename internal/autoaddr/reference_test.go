@@ -45,6 +45,7 @@ func findDnsmasq(marker string) []string {
 // interface: dnsmasq's command line, the nft ruleset, the address.
 func TestReferenceShared(t *testing.T) {
 	testbed.RequireReference(t)
+	t.Parallel() // mostly waiting on the daemons
 	testbed.RequireDnsmasq(t)
 	if _, err := os.Stat(firewall.NftPath); err != nil {
 		t.Skipf("nftables not installed (apt-get install nftables): %v", err)
@@ -151,6 +152,7 @@ const fixedMAC = "02:00:00:00:00:01"
 // server, and compares the addresses and routes they leave on eth1.
 func TestReferenceKernelResults(t *testing.T) {
 	testbed.RequireReference(t)
+	t.Parallel() // mostly waiting on the daemons
 	dhcp4Ready := func(ns *testbed.Netns) bool {
 		return strings.Contains(ns.MustIP("-4", "route"), "default via 192.0.2.1") && strings.Contains(ns.MustIP("-4", "route"), "10.9.0.0/16")
 	}
@@ -328,6 +330,7 @@ func dnsmasqView(srv *testbed.Peer) string {
 // client for both.
 func TestReferenceDHCP4Request(t *testing.T) {
 	testbed.RequireReference(t)
+	t.Parallel() // mostly waiting on the daemons
 	for _, sc := range []struct {
 		name  string
 		ipv4  string
@@ -422,6 +425,7 @@ func captureRA(t *testing.T, ns *testbed.Netns, timeout time.Duration) []byte {
 // 1.42's, byte for byte apart from the checksum.
 func TestReferenceSharedIPv6RA(t *testing.T) {
 	testbed.RequireReference(t)
+	t.Parallel() // mostly waiting on the daemons
 	for _, sc := range []struct {
 		name  string
 		ipv6  string
