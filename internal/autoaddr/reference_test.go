@@ -173,6 +173,19 @@ func TestReferenceKernelResults(t *testing.T) {
 		},
 		ready: func(ns *testbed.Netns) bool { return strings.Contains(ns.MustIP("-4", "route"), "10.9.0.0/16") },
 	}, {
+		name: "dhcp4-plus-static", ipv4: "method=auto\naddress1=198.51.100.7/24\nroute1=10.20.0.0/16,192.0.2.254\nroute2=10.30.0.0/16,198.51.100.1,55",
+		ipv6: ipv6Off,
+		nmcli: []string{"ipv4.method", "auto", "ipv4.addresses", "198.51.100.7/24", "ipv4.routes", "10.20.0.0/16 192.0.2.254, 10.30.0.0/16 198.51.100.1 55",
+			"ipv6.method", "disabled"}, family: "-4",
+		server: func(t *testing.T, peer *testbed.Netns) {
+			testbed.StartDnsmasq(t, peer, "peer1", "--dhcp-range=192.0.2.10,192.0.2.10,255.255.255.0,2m",
+				"--dhcp-option=option:router,192.0.2.1", "--no-ping")
+		},
+		ready: func(ns *testbed.Netns) bool {
+			r := ns.MustIP("-4", "route")
+			return strings.Contains(r, "default via 192.0.2.1") && strings.Contains(r, "10.20.0.0/16") && strings.Contains(r, "10.30.0.0/16")
+		},
+	}, {
 		name: "ipv6-slaac-eui64", ipv4: ipv4Off, ipv6: "method=auto\naddr-gen-mode=eui64",
 		nmcli: []string{"ipv4.method", "disabled", "ipv6.method", "auto", "ipv6.addr-gen-mode", "eui64"}, family: "-6",
 		server: func(t *testing.T, peer *testbed.Netns) {
@@ -262,8 +275,15 @@ func TestReferenceKernelResults(t *testing.T) {
 			e.ns.MustRun("sysctl", "-q", "-w", "net.ipv6.conf.eth1.accept_ra=0")
 			sc.server(t, e.peer)
 			d := e.start()
+			conn := profile(t, sc.ipv4, sc.ipv6)
+			// The device's part: the profile's static configuration and
+			// the link-local address.
+			d.do(func() {
+				d.l3.AddConfig("static", l3cfg.FromProfile(conn), l3cfg.ConfigOptions{Priority: l3cfg.PriorityManual,
+					RouteMetric4: 100, RouteMetric6: 100, DNSPriority4: 100, DNSPriority6: 100})
+			})
 			d.addLinkLocal6()
-			r := d.run(profile(t, sc.ipv4, sc.ipv6), false, nil)
+			r := d.run(conn, false, nil)
 			wait(e.ns, "gonm")
 			if got := kernelView(e.ns, sc.family); got != want {
 				t.Errorf("eth1 differs:\nNetworkManager 1.42:\n%s\ngonm:\n%s", want, got)
