@@ -115,10 +115,17 @@ func TestReferenceShared(t *testing.T) {
 // link-local part (the device's, not the automatic methods') left out.
 func kernelView(ns *testbed.Netns, family string) string {
 	var keep []string
-	for _, args := range [][]string{{family, "addr", "show", "dev", "eth1"}, {family, "route", "show", "dev", "eth1"}} {
+	// Temporary addresses are random: named by their role wherever they
+	// appear.
+	var temps []string
+	for _, m := range regexp.MustCompile(`inet6 ([0-9a-f:]+)/\d+ [^\n]*temporary`).FindAllStringSubmatch(ns.MustIP(family, "addr", "show", "dev", "eth1"), -1) {
+		temps = append(temps, m[1])
+	}
+	for _, args := range [][]string{{family, "addr", "show", "dev", "eth1"}, {family, "route", "show", "table", "all", "dev", "eth1"}} {
 		for _, l := range strings.Split(ns.MustIP(args...), "\n") {
 			l = strings.TrimSpace(l)
 			if l == "" || strings.HasPrefix(l, "link/") || strings.Contains(l, "fe80::/64") || strings.Contains(l, "scope link") && strings.HasPrefix(l, "inet6 fe80") ||
+				strings.HasPrefix(l, "local fe80::") || strings.HasPrefix(l, "multicast ff00::/8") ||
 				regexp.MustCompile(`^\d+: `).MatchString(l) {
 				continue
 			}
@@ -126,8 +133,9 @@ func kernelView(ns *testbed.Netns, family string) string {
 			// The router's link-local address differs per run, and
 			// temporary addresses are random.
 			l = regexp.MustCompile(`fe80::[0-9a-f:]+`).ReplaceAllString(l, "fe80::ROUTER")
-			if strings.Contains(l, " temporary ") {
-				l = regexp.MustCompile(`inet6 [0-9a-f:]+/`).ReplaceAllString(l, "inet6 TEMPORARY/")
+			for _, tmp := range temps {
+				l = strings.ReplaceAll(l, tmp+"/", "TEMPORARY/")
+				l = strings.ReplaceAll(l, tmp+" ", "TEMPORARY ")
 			}
 			keep = append(keep, l)
 		}
@@ -184,6 +192,30 @@ func TestReferenceKernelResults(t *testing.T) {
 		ready: func(ns *testbed.Netns) bool {
 			r := ns.MustIP("-4", "route")
 			return strings.Contains(r, "default via 192.0.2.1") && strings.Contains(r, "10.20.0.0/16") && strings.Contains(r, "10.30.0.0/16")
+		},
+	}, {
+		name: "dhcp4-table-ignore-auto-routes", ipv4: "method=auto\nroute-table=100\nignore-auto-routes=true\nroute1=10.20.0.0/16,192.0.2.254",
+		ipv6: ipv6Off,
+		nmcli: []string{"ipv4.method", "auto", "ipv4.route-table", "100", "ipv4.ignore-auto-routes", "yes", "ipv4.routes", "10.20.0.0/16 192.0.2.254",
+			"ipv6.method", "disabled"}, family: "-4",
+		server: func(t *testing.T, peer *testbed.Netns) {
+			testbed.StartDnsmasq(t, peer, "peer1", "--dhcp-range=192.0.2.10,192.0.2.10,255.255.255.0,2m",
+				"--dhcp-option=option:router,192.0.2.1", "--dhcp-option=121,10.9.0.0/16,192.0.2.254,0.0.0.0/0,192.0.2.1", "--no-ping")
+		},
+		ready: func(ns *testbed.Netns) bool {
+			r := ns.MustIP("-4", "route", "show", "table", "all")
+			return strings.Contains(r, "10.20.0.0/16") && strings.Contains(r, "192.0.2.0/24")
+		},
+	}, {
+		name: "ipv6-auto-metric-never-default", ipv4: ipv4Off, ipv6: "method=auto\naddr-gen-mode=eui64\nroute-metric=222\nnever-default=true",
+		nmcli:  []string{"ipv4.method", "disabled", "ipv6.method", "auto", "ipv6.addr-gen-mode", "eui64", "ipv6.route-metric", "222", "ipv6.never-default", "yes"},
+		family: "-6",
+		server: func(t *testing.T, peer *testbed.Netns) {
+			testbed.StartRadvd(t, peer, strings.Replace(radvdSLAAC, "AdvOtherConfigFlag on;", "", 1))
+		},
+		ready: func(ns *testbed.Netns) bool {
+			return strings.Contains(ns.MustIP("-6", "route"), "2001:db8:99::/48") &&
+				strings.Contains(ns.MustIP("-6", "addr", "show", "dev", "eth1"), "2001:db8:1:")
 		},
 	}, {
 		name: "ipv6-slaac-eui64", ipv4: ipv4Off, ipv6: "method=auto\naddr-gen-mode=eui64",
@@ -278,9 +310,11 @@ func TestReferenceKernelResults(t *testing.T) {
 			conn := profile(t, sc.ipv4, sc.ipv6)
 			// The device's part: the profile's static configuration and
 			// the link-local address.
+			p, _ := FromProfile(conn, e.inputs())
 			d.do(func() {
 				d.l3.AddConfig("static", l3cfg.FromProfile(conn), l3cfg.ConfigOptions{Priority: l3cfg.PriorityManual,
-					RouteMetric4: 100, RouteMetric6: 100, DNSPriority4: 100, DNSPriority6: 100})
+					RouteMetric4: p.Options4.RouteMetric4, RouteMetric6: p.Options6.RouteMetric6,
+					RouteTable4: p.Options4.RouteTable4, RouteTable6: p.Options6.RouteTable6, DNSPriority4: 100, DNSPriority6: 100})
 			})
 			d.addLinkLocal6()
 			r := d.run(conn, false, nil)
