@@ -218,6 +218,35 @@ func TestReferenceKernelResults(t *testing.T) {
 				strings.Contains(ns.MustIP("-6", "addr", "show", "dev", "eth1"), "2001:db8:1:")
 		},
 	}, {
+		name: "dhcp4-two-routers", ipv4: "method=auto", ipv6: ipv6Off,
+		nmcli: []string{"ipv4.method", "auto", "ipv6.method", "disabled"}, family: "-4",
+		server: func(t *testing.T, peer *testbed.Netns) {
+			testbed.StartDnsmasq(t, peer, "peer1", "--dhcp-range=192.0.2.10,192.0.2.10,255.255.255.0,2m",
+				"--dhcp-option=option:router,192.0.2.1,192.0.2.2", "--dhcp-option=option:dns-server,192.0.2.53", "--no-ping")
+		},
+		ready: func(ns *testbed.Netns) bool {
+			return strings.Count(ns.MustIP("-4", "route"), "default via") == 2
+		},
+	}, {
+		name: "ipv4-shared", ipv4: "method=shared", ipv6: ipv6Off,
+		nmcli: []string{"ipv4.method", "shared", "ipv6.method", "disabled"}, family: "-4",
+		server: func(t *testing.T, peer *testbed.Netns) {},
+		ready: func(ns *testbed.Netns) bool {
+			return strings.Contains(ns.MustIP("-4", "route"), "10.42.0.0/24")
+		},
+	}, {
+		name: "ipv6-otherconf-information", ipv4: ipv4Off, ipv6: "method=auto\naddr-gen-mode=eui64",
+		nmcli: []string{"ipv4.method", "disabled", "ipv6.method", "auto", "ipv6.addr-gen-mode", "eui64"}, family: "-6",
+		server: func(t *testing.T, peer *testbed.Netns) {
+			testbed.StartDnsmasq(t, peer, "peer1", "--dhcp-range=2001:db8:1::,static",
+				"--dhcp-option=option6:dns-server,[2001:db8:1::54]", "--dhcp-option=option6:domain-search,info.example")
+			testbed.StartRadvd(t, peer, radvdSLAAC)
+		},
+		ready: func(ns *testbed.Netns) bool {
+			return strings.Contains(ns.MustIP("-6", "route"), "2001:db8:99::/48") &&
+				strings.Contains(ns.MustIP("-6", "addr", "show", "dev", "eth1"), "2001:db8:1:")
+		},
+	}, {
 		name: "ipv6-slaac-eui64", ipv4: ipv4Off, ipv6: "method=auto\naddr-gen-mode=eui64",
 		nmcli: []string{"ipv4.method", "disabled", "ipv6.method", "auto", "ipv6.addr-gen-mode", "eui64"}, family: "-6",
 		server: func(t *testing.T, peer *testbed.Netns) {
@@ -307,6 +336,11 @@ func TestReferenceKernelResults(t *testing.T) {
 			e.ns.MustRun("sysctl", "-q", "-w", "net.ipv6.conf.eth1.accept_ra=0")
 			sc.server(t, e.peer)
 			d := e.start()
+			d.extra = func(o *Options) {
+				o.Command = func(ctx context.Context, name string, args ...string) *exec.Cmd {
+					return e.ns.Command(ctx, name, args...)
+				}
+			}
 			conn := profile(t, sc.ipv4, sc.ipv6)
 			// The device's part: the profile's static configuration and
 			// the link-local address.
@@ -325,6 +359,9 @@ func TestReferenceKernelResults(t *testing.T) {
 			// The DHCP options, as DHCP4Config/DHCP6Config show them
 			// (apart from wall-clock expiry and the DHCPv6 identities,
 			// which come from each host's machine ID).
+			if len(refOpts) > 0 {
+				d.wait("a lease", 15*time.Second, func() bool { return r.Lease4() != nil || r.Lease6() != nil })
+			}
 			ours := map[string]string{}
 			d.do(func() {
 				if l := r.Lease4(); l != nil {
@@ -334,7 +371,7 @@ func TestReferenceKernelResults(t *testing.T) {
 					ours = l.Options
 				}
 			})
-			if dhcp := strings.Contains(sc.name, "dhcp"); dhcp != (len(refOpts) > 0) || dhcp != (len(ours) > 0) {
+			if dhcp := strings.Contains(sc.name, "dhcp") || strings.Contains(sc.name, "information"); dhcp != (len(refOpts) > 0) || dhcp != (len(ours) > 0) {
 				t.Errorf("DHCP options: NetworkManager %d, gonm %d", len(refOpts), len(ours))
 			}
 			for k, v := range refOpts {
