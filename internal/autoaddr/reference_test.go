@@ -228,6 +228,16 @@ func TestReferenceKernelResults(t *testing.T) {
 			return strings.Count(ns.MustIP("-4", "route"), "default via") == 2
 		},
 	}, {
+		// Another host holds the first candidate: both take the next one.
+		name: "ipv4-link-local-conflict", ipv4: "method=link-local", ipv6: ipv6Off,
+		nmcli: []string{"ipv4.method", "link-local", "ipv6.method", "disabled"}, family: "-4",
+		server: func(t *testing.T, peer *testbed.Netns) {
+			peer.MustIP("addr", "add", "169.254.121.33/16", "dev", "peer1")
+		},
+		ready: func(ns *testbed.Netns) bool {
+			return strings.Contains(ns.MustIP("-4", "route"), "169.254.0.0/16")
+		},
+	}, {
 		name: "ipv4-shared", ipv4: "method=shared", ipv6: ipv6Off,
 		nmcli: []string{"ipv4.method", "shared", "ipv6.method", "disabled"}, family: "-4",
 		server: func(t *testing.T, peer *testbed.Netns) {},
