@@ -420,3 +420,17 @@ func TestDHCP4RenewalWithNewRouter(t *testing.T) {
 		}
 	}
 }
+
+// ipv4.dhcp-reject-servers: offers of a rejected server are ignored.
+func TestDHCP4RejectServers(t *testing.T) {
+	t.Parallel() // waits for the DHCP timeout
+	e := newEnv(t)
+	f := &fakeServer4{lease: 60 * time.Second}
+	startFakeServer4(t, e, f)
+	d := e.start()
+	r := d.run(profile(t, "method=auto\ndhcp-timeout=3\ndhcp-reject-servers=192.0.2.0/24", ipv6Off), false, nil)
+	d.waitState(r, l3cfg.IPv4, StateFailed, 8*time.Second)
+	if f.count(dhcpv4.MessageTypeDiscover) == 0 || f.count(dhcpv4.MessageTypeRequest) != 0 {
+		t.Errorf("discovers %d requests %d", f.count(dhcpv4.MessageTypeDiscover), f.count(dhcpv4.MessageTypeRequest))
+	}
+}
