@@ -434,3 +434,37 @@ func TestDHCP4RejectServers(t *testing.T) {
 		t.Errorf("discovers %d requests %d", f.count(dhcpv4.MessageTypeDiscover), f.count(dhcpv4.MessageTypeRequest))
 	}
 }
+
+// After a restart the server refuses the remembered address (NAK to
+// INIT-REBOOT): the held lease goes, exactly, and the new one comes.
+func TestDHCP4RestartNAKReplacesHeldLease(t *testing.T) {
+	t.Parallel() // waits for the lease
+	e := newEnv(t)
+	f := &fakeServer4{lease: 60 * time.Second}
+	startFakeServer4(t, e, f)
+	conn := profile(t, "method=auto", ipv6Off)
+	d := e.start()
+	r := d.run(conn, false, nil)
+	d.waitState(r, l3cfg.IPv4, StateReady, 15*time.Second)
+	e.waitKernel("inet 192.0.2.100/24", true, 5*time.Second, "-4", "addr", "show", "dev", "eth1")
+	var snap l3cfg.State
+	d.do(func() {
+		r.Stop(false, true)
+		snap = d.l3.Snapshot()
+	})
+	d.stop()
+
+	f.set(func(f *fakeServer4) { f.naks, f.offer = 1, net.IPv4(192, 0, 2, 101) })
+	d2 := e.start()
+	d2.do(func() { d2.l3.Restore(snap) })
+	r2 := d2.run(conn, true, nil)
+	e.waitKernel("inet 192.0.2.101/24", true, 15*time.Second, "-4", "addr", "show", "dev", "eth1")
+	addrs := e.waitKernel("192.0.2.100", false, 5*time.Second, "-4", "addr", "show", "dev", "eth1")
+	if strings.Count(addrs, "inet ") != 1 {
+		t.Errorf("addresses:\n%s", addrs)
+	}
+	if n := strings.Count(e.ns.MustIP("-4", "route"), "default"); n != 1 {
+		t.Errorf("%d default routes", n)
+	}
+	d2.waitState(r2, l3cfg.IPv4, StateReady, 5*time.Second)
+}
