@@ -14,11 +14,13 @@ import (
 	"testing"
 	"time"
 
+	"github.com/insomniacslk/dhcp/dhcpv6/server6"
 	"golang.org/x/sys/unix"
 
 	"github.com/gonm/gonm/internal/firewall"
 	"github.com/gonm/gonm/internal/hostid"
 	"github.com/gonm/gonm/internal/l3cfg"
+	"github.com/gonm/gonm/internal/logging"
 	"github.com/gonm/gonm/internal/ndisc"
 	"github.com/gonm/gonm/internal/testbed"
 )
@@ -572,5 +574,156 @@ func compareSharedRA(t *testing.T, ipv6 string, nmcli []string) {
 	}
 	if zero(ours) != zero(ref) {
 		t.Errorf("router advertisement:\nNetworkManager 1.42: %s\ngonm:                %s", zero(ref), zero(ours))
+	}
+}
+
+// captureRAWith waits for a router advertisement that satisfies ok.
+func captureRAWith(t *testing.T, ns *testbed.Netns, timeout time.Duration, ok func(*ndisc.RA) bool) []byte {
+	t.Helper()
+	deadline := time.Now().Add(timeout)
+	for time.Now().Before(deadline) {
+		b := captureRA(t, ns, time.Until(deadline))
+		if ra, err := ndisc.ParseRA(b); err == nil && ok(ra) {
+			return b
+		}
+	}
+	t.Fatalf("no matching router advertisement within %v", timeout)
+	return nil
+}
+
+// delegationTopology is an uplink namespace (isp0: 2001:db8:1::1/64, radvd
+// with the M flag, a DHCPv6 server delegating 2001:db8:ff00::/56) behind
+// wan0 of ns, and a client namespace behind eth1.
+func delegationTopology(t *testing.T, ns, client *testbed.Netns) {
+	up := testbed.NewNetns(t)
+	for _, n := range []*testbed.Netns{ns, client, up} {
+		n.MustRun("sysctl", "-q", "-w", "net.ipv6.conf.default.accept_dad=0")
+	}
+	ns.MustRun("sysctl", "-q", "-w", "net.ipv6.conf.default.accept_ra=0")
+	testbed.Veth(t, ns, "wan0", up, "isp0")
+	testbed.Veth(t, ns, "eth1", client, "peer1")
+	ns.MustIP("link", "set", "eth1", "address", fixedMAC)
+	up.MustIP("addr", "add", "2001:db8:1::1/64", "dev", "isp0")
+	up.MustIP("link", "set", "isp0", "up")
+	client.MustIP("link", "set", "peer1", "up")
+	testbed.StartRadvd(t, up, `interface isp0 {
+	AdvSendAdvert on;
+	MinRtrAdvInterval 3;
+	MaxRtrAdvInterval 4;
+	AdvManagedFlag on;
+	prefix 2001:db8:1::/64 { AdvOnLink on; AdvAutonomous off; };
+};
+`)
+	var srv *server6.Server
+	if err := up.Do(func() (err error) {
+		srv, err = server6.NewServer("isp0", &net.UDPAddr{IP: net.ParseIP("ff02::1:2"), Port: 547}, pdServer6)
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	go srv.Serve()
+	t.Cleanup(func() { srv.Close() })
+}
+
+// raShape is what an RA says, lifetimes that count down left out.
+func raShape(b []byte) string {
+	ra, err := ndisc.ParseRA(b)
+	if err != nil {
+		return "invalid: " + err.Error()
+	}
+	var ps []string
+	for _, p := range ra.Prefixes {
+		ps = append(ps, fmt.Sprintf("%v onlink=%v auto=%v", p.Prefix, p.OnLink, p.Autonomous))
+	}
+	return fmt.Sprintf("hop %d M %v O %v pref %v lifetime %d reach %d retrans %d prefixes %v rdnss %v dnssl %v mtu %d",
+		ra.HopLimit, ra.Managed, ra.Other, ra.Preference, ra.RouterLifetime, ra.ReachableTime, ra.RetransTimer,
+		ps, ra.RDNSS, ra.DNSSL, ra.MTU)
+}
+
+// TestReferenceSharedIPv6Delegation: with an uplink that gets a prefix
+// delegated, ipv6.method shared takes the same subnet address and
+// announces the same prefix as NetworkManager 1.42.
+func TestReferenceSharedIPv6Delegation(t *testing.T) {
+	testbed.RequireReference(t)
+	testbed.RequireRadvd(t)
+	t.Parallel() // mostly waiting on the daemons
+	withPrefix := func(ra *ndisc.RA) bool { return len(ra.Prefixes) > 0 }
+
+	ns, client := testbed.NewNetns(t), testbed.NewNetns(t)
+	delegationTopology(t, ns, client)
+	ns.Bus = testbed.StartBus(t, testbed.BusOptions{Policies: []string{testbed.NetworkManagerPolicy}})
+	testbed.StartReference(t, ns, testbed.DaemonOptions{Quiet: true})
+	ns.MustRun("nmcli", "connection", "add", "type", "ethernet", "ifname", "wan0", "con-name", "wan",
+		"ipv4.method", "disabled", "ipv6.method", "auto")
+	ns.MustRun("nmcli", "connection", "add", "type", "ethernet", "ifname", "eth1", "con-name", "lan",
+		"ipv4.method", "disabled", "ipv6.method", "shared")
+	refRA := captureRAWith(t, client, 40*time.Second, withPrefix)
+	refAddr := kernelView(ns, "-6")
+
+	// gonm: the uplink's methods with prefix delegation, the shared
+	// interface given the first /64, as the policy will.
+	ns2, client2 := testbed.NewNetns(t), testbed.NewNetns(t)
+	delegationTopology(t, ns2, client2)
+	e := &env{t: t, ns: ns2, peer: client2, stateDir: t.TempDir(), hostname: testbed.TestHostname, lg: logging.New(logging.NewOutput(testLog{t}, true))}
+	if err := e.lg.Set("DEBUG", "DHCP6,IP6,CORE"); err != nil {
+		t.Fatal(err)
+	}
+	if err := ns2.Do(func() error {
+		ifi, err := net.InterfaceByName("eth1")
+		if err != nil {
+			return err
+		}
+		e.index, e.hw = int32(ifi.Index), ifi.HardwareAddr
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	d := e.start()
+	d.addLinkLocal6()
+	var wan *l3cfg.L3Cfg
+	var wanIndex int32
+	d.do(func() {
+		lk, _ := d.p.LinkByName("wan0")
+		wanIndex = lk.Index
+		wan = d.reg.Acquire(wanIndex)
+		wan.RegisterCommitType(l3cfg.CommitUpdate, "test")
+	})
+	in := e.inputs()
+	in.IfIndex, in.IfName = wanIndex, "wan0"
+	wp, _ := FromProfile(parseProfile(t, "[connection]\nid=w\nuuid=0c9c1c2e-8d43-4b59-9a1b-6f0e3c2d1a02\ntype=ethernet\ninterface-name=wan0\n\n[ipv4]\nmethod=disabled\n\n[ipv6]\nmethod=auto\n"), in)
+	wp.PrefixDelegation = true
+	var upr *Runner
+	d.do(func() {
+		var err error
+		upr, err = New(Options{Loop: d.loop, L3: wan, Params: wp, InNetns: ns2.Do, Log6: e.lg.For(logging.DHCP6, "wan")})
+		if err == nil {
+			err = upr.Start()
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+	})
+	t.Cleanup(func() {
+		if !d.closed {
+			d.do(func() { upr.Stop(false, true) })
+		}
+	})
+	// eth1 is the second ethernet device activated: the device layer
+	// gives it metric 101, as NetworkManager does.
+	r := d.run(profile(t, ipv4Off, "method=shared"), false, func(p *Params) { p.Options6.RouteMetric6 = 101 })
+	d.wait("delegated prefix", 20*time.Second, func() bool { return upr.Lease6() != nil && len(upr.Lease6().Prefixes) == 1 })
+	d.do(func() {
+		l := upr.Lease6()
+		sub, _ := NewDelegation(l.Prefixes[0].Prefix).Subnet(e.index)
+		if err := r.UseIP6Subnet(sub, l.Acquired.Add(l.Prefixes[0].Valid), l.Acquired.Add(l.Prefixes[0].Preferred)); err != nil {
+			t.Fatal(err)
+		}
+	})
+	ourRA := captureRAWith(t, client2, 40*time.Second, withPrefix)
+	if got, want := raShape(ourRA), raShape(refRA); got != want {
+		t.Errorf("router advertisement:\nNetworkManager 1.42: %s\ngonm:                %s", want, got)
+	}
+	if got := kernelView(ns2, "-6"); got != refAddr {
+		t.Errorf("eth1:\nNetworkManager 1.42:\n%s\ngonm:\n%s", refAddr, got)
 	}
 }
