@@ -517,6 +517,9 @@ func captureRA(t *testing.T, ns *testbed.Netns, timeout time.Duration) []byte {
 	_ = unix.SetsockoptTimeval(fd, unix.SOL_SOCKET, unix.SO_RCVTIMEO, &tv)
 	buf := make([]byte, 1500)
 	n, _, err := unix.Recvfrom(fd, buf, 0)
+	for err == unix.EINTR { // the Go runtime's signals
+		n, _, err = unix.Recvfrom(fd, buf, 0)
+	}
 	if err != nil {
 		t.Fatalf("no router advertisement within %v: %v", timeout, err)
 	}
