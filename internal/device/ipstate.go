@@ -18,6 +18,13 @@ func (d *Device) startL3(m4, m6 string) {
 		case "disabled":
 			_ = d.reg.plat.SetIP6Sysctl(d.ifindex, "disable_ipv6", "1")
 		case "ignore":
+			if d.controller == nil && d.act.Controller == nil {
+				// IPv6 is the kernel's: its own link-local address,
+				// which it makes only when IPv6 is switched on again.
+				_ = d.reg.plat.LinkSetAddrGenMode(d.ifindex, addrGenModeEUI64)
+				d.setIP6Sysctl("disable_ipv6", "1")
+				d.setIP6Sysctl("disable_ipv6", "0")
+			}
 		default:
 			// gonm makes the IPv6 link-local address itself, as
 			// NetworkManager does, so the kernel must not.
