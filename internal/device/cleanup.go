@@ -34,6 +34,7 @@ func (d *Device) cleanup(reason Reason, t cleanupType) {
 	if t == cleanupDeconfigure {
 		d.releasePortsAll()
 	}
+	d.stopAuto(t == cleanupDeconfigure)
 	d.l3Stop(t == cleanupDeconfigure)
 	if t == cleanupDeconfigure {
 		d.restoreMTU()

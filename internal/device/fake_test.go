@@ -512,6 +512,8 @@ type worldOptions struct {
 	plat   *fakePlatform
 	// etcDir reuses the profiles of another world.
 	etcDir string
+	// auto makes automatic methods (Options.Auto).
+	auto AutoProvider
 }
 
 func newWorld(t *testing.T, o worldOptions) *world {
@@ -569,6 +571,7 @@ func newWorld(t *testing.T, o worldOptions) *world {
 		Udev:     noUdev{},
 		HostKey:  make([]byte, 32),
 		Log:      testLog(t),
+		Auto:     o.auto,
 	})
 	w.plat.devs = w.devs
 	w.devs.Subscribe(w.record)

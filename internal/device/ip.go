@@ -67,6 +67,10 @@ type ipRun struct {
 		waitPorts   bool
 		reqTimer    *loop.Timer
 		reqInfinite bool
+		// auto is the family's automatic method (auto.go), autoState
+		// what it reported.
+		auto      AutoMethod
+		autoState IPState
 	}
 	combined      IPState
 	manualTimer   *loop.Timer

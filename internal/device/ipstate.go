@@ -103,7 +103,7 @@ func (d *Device) checkManualReady() {
 		if d.ip.fam[f].manual != ipPending {
 			continue
 		}
-		if f == fam4 && d.effectiveMethod(f) == "link-local" {
+		if f == fam4 && d.effectiveMethod(f) == "link-local" && d.reg.opts.Auto == nil {
 			d.log.Warn("ip4: ipv4.method link-local needs the IPv4 link-local engine, which is not wired into the devices yet")
 			d.ip.fam[f].manual = ipFailed
 			d.checkIPStateAsync()
@@ -173,6 +173,17 @@ func (d *Device) familyState(f Family) IPState {
 	if fs.disabled || fs.ignore {
 		return ipReady
 	}
+	if fs.auto != nil {
+		// An automatic method with the static part next to it: both
+		// must be in place; either failing fails the family.
+		switch {
+		case fs.manual == ipFailed || fs.autoState == ipFailed:
+			return ipFailed
+		case fs.autoState == ipReady && fs.manual != ipPending:
+			return ipReady
+		}
+		return ipPending
+	}
 	switch fs.method {
 	case "manual", "link-local":
 		if fs.manual == ipNone {
@@ -180,8 +191,8 @@ func (d *Device) familyState(f Family) IPState {
 		}
 		return fs.manual
 	case "auto", "dhcp", "shared":
-		// Automatic addressing comes with the DHCP and router discovery
-		// layer; until then these methods never complete.
+		// Without an automatic engine (Options.Auto) these methods
+		// never complete.
 		if fs.manual == ipFailed {
 			return ipFailed
 		}

@@ -71,6 +71,10 @@ type Options struct {
 	// IPConfigs exports the IP4Config/IP6Config objects of the devices'
 	// L3Cfgs; nil exports none (Ip4Config/Ip6Config are "/").
 	IPConfigs *ipconfig.Manager
+	// Auto makes the automatic addressing methods (DHCP, router
+	// discovery, IPv4 link-local, shared) of activations; nil: none, and
+	// those methods stay pending (auto.go).
+	Auto AutoProvider
 	// Udev says whether udev runs and what it knows of links; nil means
 	// detect (udev runs when /run/udev/control exists and /sys is
 	// writable).

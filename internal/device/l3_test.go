@@ -1,0 +1,100 @@
+package device
+
+import (
+	"net/netip"
+	"slices"
+	"testing"
+
+	"github.com/gonm/gonm/internal/l3cfg"
+)
+
+// fakeAuto is an automatic method that contributes one address, the way
+// a DHCP client adds its lease: under its own tag, then ready.
+type fakeAuto struct {
+	ctx     AutoContext
+	addr    netip.Prefix
+	stopped []bool
+}
+
+func (m *fakeAuto) Start(ctx AutoContext) {
+	m.ctx = ctx
+	c := &l3cfg.Config{Source: "fake-dhcp4"}
+	c.IPv4.Addresses = []l3cfg.Address{{Prefix: m.addr}}
+	ctx.L3.AddConfig(m, c, l3cfg.ConfigOptions{Priority: l3cfg.PriorityDHCP4, RouteMetric4: 100})
+	ctx.L3.ScheduleCommit(l3cfg.CommitAuto)
+	ctx.Report(IPReady)
+}
+
+func (m *fakeAuto) Stop(deconfigure bool) {
+	m.stopped = append(m.stopped, deconfigure)
+	if deconfigure {
+		m.ctx.L3.RemoveConfig(m)
+	}
+}
+
+// The hook for automatic methods: ipv4.method=auto starts the method the
+// provider makes, its contribution reaches the kernel through the
+// device's L3Cfg, its readiness completes the activation, and Disconnect
+// stops it and removes what it added.
+func TestAutoMethodHook(t *testing.T) {
+	m := &fakeAuto{addr: netip.MustParsePrefix("198.51.100.7/24")}
+	var asked []string
+	w := newWorld(t, worldOptions{
+		profiles: map[string]string{"c1.nmconnection": manualProfile("c1", "eth1", "", "method=auto", "method=disabled")},
+		links: func(f *fakePlatform) {
+			lo(f)
+			f.addLink("eth1", "veth", false, true)
+		},
+		auto: func(d *Device, f Family, method string) AutoMethod {
+			asked = append(asked, f.String()+" "+method)
+			return m
+		},
+	})
+	w.waitState("eth1", StateDisconnected)
+	w.take("eth1")
+	w.ops()
+	w.activate("c1", "eth1")
+	w.waitState("eth1", StateActivated)
+	if !slices.Equal(asked, []string{"ip4 auto"}) {
+		t.Errorf("methods asked for: %q", asked)
+	}
+	ops := w.ops()
+	for _, want := range []string{"add address 198.51.100.7/24 dev eth1", "add route 198.51.100.0/24 dev eth1 metric 100"} {
+		if !slices.Contains(ops, want) {
+			t.Errorf("the method's contribution did not reach the kernel (%q); ops %q", want, ops)
+		}
+	}
+	w.do(func() { _ = w.devs.ByIface("eth1").Disconnect() })
+	w.waitState("eth1", StateDisconnected)
+	if !slices.Equal(m.stopped, []bool{true}) {
+		t.Errorf("Stop calls: %v, want one with deconfigure", m.stopped)
+	}
+	if ops := w.ops(); !slices.Contains(ops, "delete address 198.51.100.7/24 dev eth1") {
+		t.Errorf("deactivation did not remove the method's address: %q", ops)
+	}
+}
+
+// ethernet.mtu is applied at activation (and the IPv6 MTU follows it) and
+// the interface's own values come back at deactivation.
+func TestMTU(t *testing.T) {
+	w := newWorld(t, worldOptions{
+		profiles: map[string]string{"c1.nmconnection": manualProfile("c1", "eth1", "\n[ethernet]\nmtu=1400\n",
+			"method=manual\naddress1=192.0.2.1/24", "method=disabled")},
+		links: func(f *fakePlatform) {
+			lo(f)
+			f.addLink("eth1", "veth", false, true)
+		},
+	})
+	w.waitState("eth1", StateDisconnected)
+	w.ops()
+	w.activate("c1", "eth1")
+	w.waitState("eth1", StateActivated)
+	if ops := w.ops(); !slices.Contains(ops, "set eth1 mtu=1400") || !slices.Contains(ops, "sysctl eth1/mtu=1400") {
+		t.Errorf("activation ops lack the MTU: %q", ops)
+	}
+	w.do(func() { _ = w.devs.ByIface("eth1").Disconnect() })
+	w.waitState("eth1", StateDisconnected)
+	if ops := w.ops(); !slices.Contains(ops, "set eth1 mtu=1500") {
+		t.Errorf("deactivation did not restore the MTU: %q", ops)
+	}
+}
