@@ -25,9 +25,9 @@ func (d *Device) cleanup(reason Reason, t cleanupType) {
 		d.log.Debug(fmt.Sprintf("deactivating device (reason '%s') [%d]", reason, reason))
 	}
 	d.cancelActivation()
-	if t == cleanupDeconfigure && d.ifindex > 0 && d.sysIface == SysIfaceManaged {
+	if t == cleanupDeconfigure && d.ifindex > 0 && d.sysIface == SysIfaceManaged && d.info.devType != TypeLoopback {
 		// An idle managed device has no kernel IPv6 of its own, as in
-		// NetworkManager.
+		// NetworkManager (loopback keeps ::1).
 		d.setIP6Sysctl("disable_ipv6", "1")
 		d.setIP6Sysctl("use_tempaddr", "0")
 	}

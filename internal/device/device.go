@@ -96,6 +96,9 @@ type Device struct {
 	// deleted after its activation ended.
 	deleteOnDeactivate bool
 	removed            bool
+	// sleepWait: the device deactivates for sleeping and goes unmanaged
+	// once disconnected.
+	sleepWait bool
 }
 
 // blockedFlags are NetworkManager's NMDeviceAutoconnectBlockedFlags.

@@ -571,22 +571,71 @@ func (d *Device) logPrefix() {
 	d.log = d.reg.log.With(slog.String("device", d.iface))
 }
 
-// SetSleeping takes all devices down (sleep or networking disabled) or
-// brings them back, as NetworkManager's sleep handling does.
-func (r *Devices) SetSleeping(asleep bool) {
-	if r.asleep == asleep {
+// SetSleeping takes the devices down (asleep: the system sleeps or
+// networking is disabled) or brings them back, as NetworkManager's
+// do_sleep_wake does: an active or activating device deactivates first
+// (reason sleeping) and goes unmanaged once disconnected, the others go
+// unmanaged at once; while suspending, software devices are left alone.
+// Waking makes them managed again and recreates the software devices of
+// profiles.
+func (r *Devices) SetSleeping(asleep, suspending bool) {
+	if !asleep && !r.asleep {
 		return
 	}
 	r.asleep = asleep
+	if asleep {
+		for _, d := range append([]*Device(nil), r.all...) {
+			if !d.real || (suspending && d.Software()) {
+				continue
+			}
+			if d.IsActivating() || d.state == StateActivated {
+				d.log.Debug("sleep: wait disconnection of device")
+				if !d.sleepWait {
+					d.sleepWait = true
+					d.queueState(StateDeactivating, ReasonSleeping)
+				}
+			} else {
+				d.setUnmanagedFlags(unmanagedSleeping, opSetUnmanaged, true, ReasonSleeping)
+			}
+		}
+		return
+	}
 	for _, d := range r.all {
-		if !d.real {
+		d.sleepWait = false
+	}
+	for _, d := range append([]*Device(nil), r.all...) {
+		if !d.real || (d.Software() && d.unmanaged&unmanagedSleeping == 0) {
 			continue
 		}
-		if asleep {
-			d.setUnmanagedFlags(unmanagedSleeping, opSetUnmanaged, true, ReasonSleeping)
-		} else {
-			d.setUnmanagedFlags(unmanagedSleeping, opSetManaged, true, ReasonNowManaged)
+		// What the interface still has (lo's addresses) is taken over
+		// again, as at start.
+		d.queueRecheckAssume()
+		d.setUnmanagedFlags(unmanagedSleeping, opSetManaged, true, ReasonNowManaged)
+	}
+	if r.store != nil {
+		for _, p := range r.store.Profiles() {
+			r.profileChanged(p)
 		}
+	}
+}
+
+// sleepCheck follows a device that deactivates for sleeping: once
+// disconnected it goes unmanaged.
+func (d *Device) sleepCheck() {
+	if !d.sleepWait {
+		return
+	}
+	switch d.state {
+	case StateDisconnected:
+		d.sleepWait = false
+		d.log.Debug("sleep: unmanaging device")
+		d.reg.loop.Post(func() {
+			if d.reg.asleep && d.real {
+				d.setUnmanagedFlags(unmanagedSleeping, opSetUnmanaged, true, ReasonSleeping)
+			}
+		})
+	case StateUnmanaged:
+		d.sleepWait = false
 	}
 }
 

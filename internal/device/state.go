@@ -76,6 +76,7 @@ func (d *Device) setState(next State, reason Reason) {
 	}
 
 	d.l3CommitTypeReset()
+	d.sleepCheck()
 	d.updateConnectivity()
 	d.publish()
 	if d.obj.Exported() {
