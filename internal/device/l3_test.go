@@ -2,6 +2,8 @@ package device
 
 import (
 	"net/netip"
+	"os"
+	"path/filepath"
 	"slices"
 	"testing"
 
@@ -96,5 +98,39 @@ func TestMTU(t *testing.T) {
 	w.waitState("eth1", StateDisconnected)
 	if ops := w.ops(); !slices.Contains(ops, "set eth1 mtu=1500") {
 		t.Errorf("deactivation did not restore the MTU: %q", ops)
+	}
+}
+
+// What the L3Cfg configured is handed to the next run: after a restart
+// the assumed activation knows the route the previous run added, so when
+// the profile no longer has it (edited while the daemon was down), the
+// first commit removes it, and nothing else changes.
+func TestRestartHandsOverL3(t *testing.T) {
+	route := "method=manual\naddress1=192.0.2.1/24\nroute1=198.51.100.0/24,192.0.2.254\n"
+	w := newWorld(t, worldOptions{
+		profiles: map[string]string{"c1.nmconnection": manualProfile("c1", "eth1", "", route, "method=disabled")},
+		links: func(f *fakePlatform) {
+			lo(f)
+			f.addLink("eth1", "veth", true, true)
+		},
+	})
+	w.waitState("eth1", StateDisconnected)
+	w.activate("c1", "eth1")
+	w.waitState("eth1", StateActivated)
+	w.settle()
+	w.ops()
+	w.do(w.devs.Stop)
+	w.close()
+	w.plat.takeOps()
+	text := manualProfile("c1", "eth1", "", "method=manual\naddress1=192.0.2.1/24\n", "method=disabled")
+	if err := os.WriteFile(filepath.Join(w.etc, "c1.nmconnection"), []byte(text), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	w2 := newWorld(t, worldOptions{plat: w.plat, runDir: w.runDir, etcDir: w.etc})
+	w2.waitState("eth1", StateActivated)
+	w2.settle()
+	ops := w2.ops()
+	if !slices.Equal(ops, []string{"delete route 198.51.100.0/24 via 192.0.2.254 dev eth1 metric 100"}) {
+		t.Errorf("ops after the restart: %q; want only the route the profile lost removed", ops)
 	}
 }
