@@ -368,6 +368,9 @@ type VlanData struct {
 	Flags    uint32 // VLAN_FLAG_*
 }
 
+// vlanFlagsAll are the VLAN flags NetworkManager manages (NM_VLAN_FLAGS_ALL).
+const vlanFlagsAll = 0xf
+
 func (d *VlanData) Kind() string { return "vlan" }
 func (d *VlanData) String() string {
 	return fmt.Sprintf("vlan id %d proto %#x flags %#x", d.ID, d.Protocol, d.Flags)
@@ -383,8 +386,12 @@ func (d *VlanData) encode(b *nl.Builder) {
 		b.BE16(unix.IFLA_VLAN_PROTOCOL, d.Protocol)
 	}
 	if d.Flags != 0 {
-		f := ne32(d.Flags)
-		b.Bytes(unix.IFLA_VLAN_FLAGS, append(f, ne32(^uint32(0))...))
+		// The mask names the flags being set: the kernel refuses
+		// (EINVAL) a mask with bits it does not know, so it covers
+		// NetworkManager's four (reorder-headers, GVRP, loose binding,
+		// MVRP) only.
+		f := ne32(d.Flags & vlanFlagsAll)
+		b.Bytes(unix.IFLA_VLAN_FLAGS, append(f, ne32(vlanFlagsAll)...))
 	}
 	b.End(data)
 }
