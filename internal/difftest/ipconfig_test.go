@@ -5,6 +5,7 @@ import (
 	"os"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/gonm/gonm/internal/testbed"
 )
@@ -135,4 +136,52 @@ func ipSections(out string) string {
 		}
 	}
 	return b.String()
+}
+
+// IPv4 address conflict detection (ipv4.dad-timeout): an address the
+// peer already has fails the activation with NetworkManager's reason; a
+// free one is configured after the probe and the activation completes.
+func TestIPv4AddressConflict(t *testing.T) {
+	prof := func(n int, iface, addr string) string {
+		return fmt.Sprintf("[connection]\nid=acd%d\nuuid=7e000000-0000-4000-8000-0000000001%02d\ntype=ethernet\nautoconnect=false\ninterface-name=%s\n\n[ipv4]\nmethod=manual\naddress1=%s\ndad-timeout=2000\n\n[ipv6]\nmethod=disabled\n", n, n, iface, addr)
+	}
+	sc := scenario{
+		profiles: map[string]string{"acd1.nmconnection": prof(1, "eth1", "192.0.2.1/24"), "acd2.nmconnection": prof(2, "eth2", "192.0.2.2/24")},
+		setup: func(s *devSide) {
+			testbed.Veth(t, s.ns, "eth1", s.peer, "peer1")
+			testbed.Veth(t, s.ns, "eth2", s.peer, "peer2")
+			testbed.LinkUp(t, s.peer, "peer1", true)
+			testbed.LinkUp(t, s.peer, "peer2", true)
+			testbed.AddAddr(t, s.peer, "peer1", "192.0.2.1/24")
+		},
+		steps: func(s *devSide) {
+			s.waitState("eth1", 30)
+			s.waitState("eth2", 30)
+			if err := s.activate("7e000000-0000-4000-8000-000000000101", "eth1"); err != nil {
+				t.Fatalf("%s: activate: %v", s.name, err)
+			}
+			s.until("failure", 30*time.Second, func() bool {
+				s.mu.Lock()
+				defer s.mu.Unlock()
+				for _, e := range s.events {
+					if strings.HasPrefix(e, "device eth1: 120 ") {
+						return true
+					}
+				}
+				return false
+			})
+			s.waitState("eth1", 30)
+			if err := s.activate("7e000000-0000-4000-8000-000000000102", "eth2"); err != nil {
+				t.Fatalf("%s: activate: %v", s.name, err)
+			}
+			s.waitState("eth2", 100)
+			if out := s.ns.MustIP("-4", "-o", "addr", "show", "dev", "eth2"); !strings.Contains(out, "192.0.2.2/24") {
+				t.Errorf("%s: eth2 lacks its address after the probe: %s", s.name, out)
+			}
+			if out := s.ns.MustIP("-4", "-o", "addr", "show", "dev", "eth1"); strings.Contains(out, "192.0.2.1/24") {
+				t.Errorf("%s: eth1 has the address another host holds: %s", s.name, out)
+			}
+		},
+	}
+	compareSides(t, sc)
 }
