@@ -185,3 +185,41 @@ func TestIPv4AddressConflict(t *testing.T) {
 	}
 	compareSides(t, sc)
 }
+
+// Reapply after the profile changed (an address added, a route and the
+// gateway removed, the route metric changed, DNS replaced), and an address
+// someone else added to the interface meanwhile: the IP sections nmcli
+// shows afterwards are NetworkManager 1.42's.
+func TestReapplyIPConfig(t *testing.T) {
+	outs := map[string]string{}
+	sc := scenario{
+		profiles: map[string]string{"p4.nmconnection": ipProfiles()["p4.nmconnection"]},
+		setup: func(s *devSide) {
+			testbed.Veth(t, s.ns, "eth1", s.peer, "peer1")
+			s.ns.MustIP("link", "set", "eth1", "address", "02:00:5e:10:01:01")
+			testbed.LinkUp(t, s.peer, "peer1", true)
+		},
+		steps: func(s *devSide) {
+			var log strings.Builder
+			s.nmcli("connection", "up", "p4")
+			s.waitState("eth1", 100)
+			s.settle()
+			s.ns.MustIP("addr", "add", "192.0.2.99/24", "dev", "eth1")
+			s.nmcli("connection", "modify", "p4", "+ipv4.addresses", "192.0.2.5/24", "-ipv4.routes", "198.51.100.0/24 192.0.2.253 50",
+				"ipv4.gateway", "", "ipv4.route-metric", "222", "ipv4.dns", "192.0.2.99")
+			out, err := s.ns.Run("nmcli", "device", "reapply", "eth1")
+			fmt.Fprintf(&log, "$ nmcli device reapply eth1 [%v]\n%s", err, out)
+			s.settle()
+			time.Sleep(time.Second)
+			out, _ = s.ns.Run("nmcli", "device", "show", "eth1")
+			fmt.Fprintf(&log, "$ nmcli device show eth1\n%s", ipSections(out))
+			outs[s.name] = log.String()
+		},
+	}
+	compareSides(t, sc)
+	if outs["nm"] != outs["gonm"] {
+		t.Errorf("after reapply:\n%s\nNetworkManager 1.42:\n%s\ngonm:\n%s", lineDiff(outs["nm"], outs["gonm"]), outs["nm"], outs["gonm"])
+	} else {
+		t.Logf("transcript:\n%s", outs["nm"])
+	}
+}
