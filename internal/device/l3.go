@@ -44,6 +44,10 @@ type devL3 struct {
 	manual   *l3cfg.Config
 	ll6      *l3cfg.Config
 	ll6Addr  netip.Addr
+	// ll6Tries counts the link-local addresses tried after duplicate
+	// address detection failed (stable-privacy makes a new one each
+	// time).
+	ll6Tries uint32
 	manualOp l3cfg.ConfigOptions
 	ll6Op    l3cfg.ConfigOptions
 }
@@ -226,6 +230,7 @@ func (d *Device) l3SetLL6(m6 string) {
 		x.ll6, x.ll6Addr = nil, netip.Addr{}
 		return
 	}
+	d.l3.ll6Tries = 0
 	addr, ok := d.linkLocal6()
 	if !ok {
 		d.log.Warn("linklocal6: failed to get interface identifier; IPv6 cannot continue")
@@ -233,6 +238,11 @@ func (d *Device) l3SetLL6(m6 string) {
 		x.ll6, x.ll6Addr = nil, netip.Addr{}
 		return
 	}
+	d.l3AddLL6(addr)
+}
+
+func (d *Device) l3AddLL6(addr netip.Addr) {
+	x := d.l3
 	c := &l3cfg.Config{Source: "ll6"}
 	c.IPv6.Addresses = []l3cfg.Address{{Prefix: netip.PrefixFrom(addr, 64)}}
 	opts := l3cfg.ConfigOptions{Priority: l3cfg.PriorityIPv6LL, RouteMetric6: l3cfg.DefaultRouteMetric6,
@@ -240,6 +250,35 @@ func (d *Device) l3SetLL6(m6 string) {
 	x.ll6, x.ll6Addr, x.ll6Op = c, addr, opts
 	x.cfg.AddConfig(d.tagLL6(), c, opts)
 }
+
+// ll6Retry replaces a link-local address another node has with the next
+// stable-privacy candidate, as NetworkManager's IPv6LL does (up to six
+// addresses; an EUI-64 address has no second candidate, and the failure
+// stands).
+func (d *Device) ll6Retry() bool {
+	x := d.l3
+	if d.act == nil || x.ll6 == nil || d.addrGenMode() != addrGenModeStablePrivacy || d.reg.hostKey == nil {
+		return false
+	}
+	if x.ll6Tries+1 >= ll6MaxTries {
+		d.log.Warn("linklocal6: no IPv6 link local address to retry after Duplicate Address Detection failures")
+		return false
+	}
+	x.ll6Tries++
+	addr, err := hostid.StablePrivacyAddr(netip.MustParseAddr("fe80::"), hostid.StableTypeUUID, d.iface,
+		d.act.Applied.UUID(), x.ll6Tries, d.reg.hostKey)
+	if err != nil {
+		return false
+	}
+	d.log.Info(fmt.Sprintf("linklocal6: %s is in use, trying %s", x.ll6Addr, addr))
+	d.l3AddLL6(addr)
+	x.cfg.ScheduleCommit(l3cfg.CommitAuto)
+	return true
+}
+
+// ll6MaxTries is how many stable-privacy link-local addresses are tried
+// (RFC 7217's IDGEN_RETRIES is 3; NetworkManager tries 6).
+const ll6MaxTries = 6
 
 // linkLocal6 is the device's IPv6 link-local address: when gonm takes an
 // interface over, the usable one it already has (so nothing changes, even
@@ -426,6 +465,10 @@ func (d *Device) l3Ready(f Family) (bool, []netip.Addr) {
 			continue
 		}
 		ok, cs := x.cfg.CheckReady(lf, c, flags)
+		if c == x.ll6 && len(cs) > 0 && d.ll6Retry() {
+			// A new link-local address is on its way.
+			ok, cs = false, nil
+		}
 		ready = ready && ok
 		conflicts = append(conflicts, cs...)
 	}

@@ -7,6 +7,8 @@ import (
 	"slices"
 	"testing"
 
+	"github.com/gonm/gonm/internal/hostid"
+
 	"github.com/gonm/gonm/internal/l3cfg"
 )
 
@@ -133,4 +135,50 @@ func TestRestartHandsOverL3(t *testing.T) {
 	if !slices.Equal(ops, []string{"delete route 198.51.100.0/24 via 192.0.2.254 dev eth1 metric 100"}) {
 		t.Errorf("ops after the restart: %q; want only the route the profile lost removed", ops)
 	}
+}
+
+// A stable-privacy link-local address another node has is replaced by the
+// next candidate (RFC 7217's DAD counter), and the activation completes
+// with it.
+func TestLinkLocalDADRetry(t *testing.T) {
+	key := make([]byte, 32)
+	first, err := hostid.StablePrivacyAddr(netip.MustParseAddr("fe80::"), hostid.StableTypeUUID, "eth1", uuidFor("c1"), 0, key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	second, _ := hostid.StablePrivacyAddr(netip.MustParseAddr("fe80::"), hostid.StableTypeUUID, "eth1", uuidFor("c1"), 1, key)
+	w := newWorld(t, worldOptions{
+		profiles: map[string]string{"c1.nmconnection": manualProfile("c1", "eth1", "", "method=disabled", "method=link-local\naddr-gen-mode=stable-privacy\nmay-fail=false")},
+		links: func(f *fakePlatform) {
+			lo(f)
+			f.addLink("eth1", "veth", true, true)
+			f.dad = true
+			f.duplicate[first] = true
+		},
+	})
+	w.waitState("eth1", StateDisconnected)
+	w.activate("c1", "eth1")
+	w.wait("first link-local address", func() bool { return w.hasAddr("eth1", first) })
+	w.settle()
+	w.do(w.plat.settleDAD)
+	w.wait("second link-local address", func() bool { return w.hasAddr("eth1", second) })
+	w.settle()
+	w.do(w.plat.settleDAD)
+	w.waitState("eth1", StateActivated)
+	var stayed bool
+	w.do(func() { stayed = w.hasAddr("eth1", first) })
+	if stayed {
+		t.Errorf("the duplicate address %s stayed on eth1", first)
+	}
+}
+
+// hasAddr reports whether the fake kernel has the address on the link
+// (call it on the loop).
+func (w *world) hasAddr(iface string, a netip.Addr) bool {
+	for _, x := range w.plat.addrs[w.devs.ByIface(iface).Ifindex()] {
+		if x.Address == a {
+			return true
+		}
+	}
+	return false
 }
