@@ -41,9 +41,9 @@ type devL3 struct {
 
 	// What the device contributes during an activation: the profile's
 	// static part and the IPv6 link-local address.
-	manual   *l3cfg.Config
-	ll6      *l3cfg.Config
-	ll6Addr  netip.Addr
+	manual  *l3cfg.Config
+	ll6     *l3cfg.Config
+	ll6Addr netip.Addr
 	// ll6Tries counts the link-local addresses tried after duplicate
 	// address detection failed (stable-privacy makes a new one each
 	// time).
