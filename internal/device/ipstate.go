@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"strconv"
 	"time"
+
+	"github.com/gonm/gonm/internal/platform"
 )
 
 // startL3 hands the profile's static configuration of both families to
@@ -24,6 +26,10 @@ func (d *Device) startL3(m4, m6 string) {
 				_ = d.reg.plat.LinkSetAddrGenMode(d.ifindex, addrGenModeEUI64)
 				d.setIP6Sysctl("disable_ipv6", "1")
 				d.setIP6Sysctl("disable_ipv6", "0")
+			} else {
+				// A port starts without the IPv6 configuration an
+				// earlier activation may have left on it.
+				d.flushIP6()
 			}
 		default:
 			// gonm makes the IPv6 link-local address itself, as
@@ -306,5 +312,27 @@ func (d *Device) cancelRequiredTimeouts() {
 			d.ip.fam[f].reqTimer = nil
 		}
 		d.ip.fam[f].reqInfinite = false
+	}
+}
+
+// flushIP6 removes the interface's IPv6 routes and addresses
+// (NetworkManager flushes a port's IPv6 when it activates with
+// ipv6.method=ignore).
+func (d *Device) flushIP6() {
+	var routes []platform.Route
+	d.reg.plat.Routes(platform.TypeIP6Route, d.ifindex, false, func(r *platform.Route) bool {
+		routes = append(routes, *r)
+		return true
+	})
+	for i := range routes {
+		if err := d.reg.plat.RouteDelete(&routes[i]); err != nil {
+			d.log.Debug(fmt.Sprintf("flush: %v", err))
+		}
+	}
+	for _, a := range d.reg.plat.Addresses(platform.TypeIP6Address, d.ifindex) {
+		c := *a
+		if err := d.reg.plat.AddrDelete(&c); err != nil {
+			d.log.Debug(fmt.Sprintf("flush: %v", err))
+		}
 	}
 }
