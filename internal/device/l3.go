@@ -3,17 +3,13 @@ package device
 import (
 	"fmt"
 	"net/netip"
-	"os"
-	"path/filepath"
 	"strconv"
 	"time"
 
 	"github.com/godbus/dbus/v5"
 
-	"github.com/gonm/gonm/internal/hostid"
 	"github.com/gonm/gonm/internal/ipconfig"
 	"github.com/gonm/gonm/internal/l3cfg"
-	"github.com/gonm/gonm/internal/platform"
 )
 
 // A device drives the IP configuration of its interface through the
@@ -221,136 +217,6 @@ func (d *Device) l3SetManual(m4, m6 string, flags l3cfg.ConfigFlags) {
 
 func methodOff(m string) bool { return m == "disabled" || m == "ignore" }
 
-// l3SetLL6 adds the IPv6 link-local address for every IPv6 method but
-// disabled and ignore (loopback has none).
-func (d *Device) l3SetLL6(m6 string) {
-	x := d.l3
-	if methodOff(m6) || d.info.devType == TypeLoopback {
-		x.cfg.RemoveConfig(d.tagLL6())
-		x.ll6, x.ll6Addr = nil, netip.Addr{}
-		return
-	}
-	d.l3.ll6Tries = 0
-	addr, ok := d.linkLocal6()
-	if !ok {
-		d.log.Warn("linklocal6: failed to get interface identifier; IPv6 cannot continue")
-		x.cfg.RemoveConfig(d.tagLL6())
-		x.ll6, x.ll6Addr = nil, netip.Addr{}
-		return
-	}
-	d.l3AddLL6(addr)
-}
-
-func (d *Device) l3AddLL6(addr netip.Addr) {
-	x := d.l3
-	c := &l3cfg.Config{Source: "ll6"}
-	c.IPv6.Addresses = []l3cfg.Address{{Prefix: netip.PrefixFrom(addr, 64)}}
-	opts := l3cfg.ConfigOptions{Priority: l3cfg.PriorityIPv6LL, RouteMetric6: l3cfg.DefaultRouteMetric6,
-		RouteTable6: platform.TableMain}
-	x.ll6, x.ll6Addr, x.ll6Op = c, addr, opts
-	x.cfg.AddConfig(d.tagLL6(), c, opts)
-}
-
-// ll6Retry replaces a link-local address another node has with the next
-// stable-privacy candidate, as NetworkManager's IPv6LL does (up to six
-// addresses; an EUI-64 address has no second candidate, and the failure
-// stands).
-func (d *Device) ll6Retry() bool {
-	x := d.l3
-	if d.act == nil || x.ll6 == nil || d.addrGenMode() != addrGenModeStablePrivacy || d.reg.hostKey == nil {
-		return false
-	}
-	if x.ll6Tries+1 >= ll6MaxTries {
-		d.log.Warn("linklocal6: no IPv6 link local address to retry after Duplicate Address Detection failures")
-		return false
-	}
-	x.ll6Tries++
-	addr, err := hostid.StablePrivacyAddr(netip.MustParseAddr("fe80::"), hostid.StableTypeUUID, d.iface,
-		d.act.Applied.UUID(), x.ll6Tries, d.reg.hostKey)
-	if err != nil {
-		return false
-	}
-	d.log.Info(fmt.Sprintf("linklocal6: %s is in use, trying %s", x.ll6Addr, addr))
-	d.l3AddLL6(addr)
-	x.cfg.ScheduleCommit(l3cfg.CommitAuto)
-	return true
-}
-
-// ll6MaxTries is how many stable-privacy link-local addresses are tried
-// (RFC 7217's IDGEN_RETRIES is 3; NetworkManager tries 6).
-const ll6MaxTries = 6
-
-// linkLocal6 is the device's IPv6 link-local address: when gonm takes an
-// interface over, the usable one it already has (so nothing changes, even
-// if the hardware address changed since, as a bridge's does when it gets
-// ports); otherwise generated as ipv6.addr-gen-mode says (EUI-64 from the
-// hardware address, or RFC 7217 from the host key and the profile's
-// stable ID).
-func (d *Device) linkLocal6() (netip.Addr, bool) {
-	gen, ok := d.generateLinkLocal6()
-	if d.externalOrAssume() || d.act.Type != ActivationManaged {
-		var other netip.Addr
-		for _, a := range d.reg.plat.Addresses(platform.TypeIP6Address, d.ifindex) {
-			if !a.Address.IsLinkLocalUnicast() || a.DADFailed() {
-				continue
-			}
-			if ok && a.Address == gen {
-				return gen, true
-			}
-			if !other.IsValid() {
-				other = a.Address
-			}
-		}
-		if other.IsValid() {
-			return other, true
-		}
-	}
-	return gen, ok
-}
-
-func (d *Device) generateLinkLocal6() (netip.Addr, bool) {
-	prefix := netip.MustParseAddr("fe80::")
-	if d.addrGenMode() == addrGenModeStablePrivacy && d.reg.hostKey != nil {
-		a, err := hostid.StablePrivacyAddr(prefix, hostid.StableTypeUUID, d.iface, d.act.Applied.UUID(), 0, d.reg.hostKey)
-		if err == nil {
-			return a, true
-		}
-	}
-	if d.link == nil || len(d.link.Addr.Bytes()) == 0 {
-		return netip.Addr{}, false
-	}
-	a, err := hostid.EUI64Addr(prefix, d.link.Addr.Bytes())
-	return a, err == nil
-}
-
-// addrGenMode resolves ipv6.addr-gen-mode as NetworkManager 1.42 does:
-// eui64 and stable-privacy as set; default-or-eui64 and default take the
-// [connection] default, else eui64 and stable-privacy respectively.
-func (d *Device) addrGenMode() int {
-	const (
-		settingEUI64, settingStable, settingDefaultOrEUI64, settingDefault = 0, 1, 2, 3
-	)
-	mode := int32(settingDefault)
-	if s := d.act.Applied.Setting("ipv6"); s != nil {
-		mode = s.Int32("addr-gen-mode")
-		switch mode {
-		case settingEUI64:
-			return addrGenModeEUI64
-		case settingStable:
-			return addrGenModeStablePrivacy
-		}
-	}
-	if v, ok := d.reg.cfg().ConnectionDefault("ipv6.addr-gen-mode", ptr(d.matchInfo())); ok {
-		if n, err := strconv.ParseInt(v, 10, 32); err == nil && n >= settingEUI64 && n <= settingDefault {
-			mode = int32(n)
-		}
-	}
-	if mode == settingEUI64 || mode == settingDefaultOrEUI64 {
-		return addrGenModeEUI64
-	}
-	return addrGenModeStablePrivacy
-}
-
 // routeTable is ipvX.route-table, else the [connection] default, else main.
 func (d *Device) routeTable(f Family) uint32 {
 	var prof uint32
@@ -473,65 +339,4 @@ func (d *Device) l3Ready(f Family) (bool, []netip.Addr) {
 		conflicts = append(conflicts, cs...)
 	}
 	return ready && len(conflicts) == 0, conflicts
-}
-
-// l3StateDir is where the L3 hand-over of each interface is kept between
-// runs (gonm's own: NetworkManager finds it out from the kernel).
-func (r *Devices) l3StateDir() string {
-	if r.opts.RunDir == "" {
-		return ""
-	}
-	return filepath.Join(r.opts.RunDir, "l3cfg")
-}
-
-// loadL3States reads what the previous run configured per interface and
-// removes the files (the next stop writes them afresh).
-func (r *Devices) loadL3States() {
-	r.l3States = map[int32]l3cfg.State{}
-	dir := r.l3StateDir()
-	if dir == "" {
-		return
-	}
-	ents, err := os.ReadDir(dir)
-	if err != nil {
-		return
-	}
-	for _, e := range ents {
-		path := filepath.Join(dir, e.Name())
-		idx, err := strconv.ParseInt(e.Name(), 10, 32)
-		if err == nil && idx > 0 && !e.IsDir() {
-			if b, err := os.ReadFile(path); err == nil {
-				var st l3cfg.State
-				if err := st.UnmarshalText(b); err != nil {
-					r.log.Warn(fmt.Sprintf("l3cfg state %s: %v", path, err))
-				} else {
-					r.l3States[int32(idx)] = st
-				}
-			}
-		}
-		_ = os.Remove(path)
-	}
-}
-
-// saveL3State writes what the device's L3Cfg configured, for the next
-// run to take over.
-func (d *Device) saveL3State() {
-	dir := d.reg.l3StateDir()
-	if d.l3 == nil || dir == "" {
-		return
-	}
-	st := d.l3.cfg.Snapshot()
-	if len(st.Addresses) == 0 && len(st.Routes) == 0 {
-		return
-	}
-	b, err := st.MarshalText()
-	if err == nil {
-		err = os.MkdirAll(dir, 0o755)
-	}
-	if err == nil {
-		err = os.WriteFile(filepath.Join(dir, strconv.Itoa(int(d.ifindex))), b, 0o644)
-	}
-	if err != nil {
-		d.log.Warn(fmt.Sprintf("l3cfg state: %v", err))
-	}
 }
