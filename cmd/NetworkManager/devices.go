@@ -11,6 +11,8 @@ import (
 	"github.com/gonm/gonm/internal/config"
 	"github.com/gonm/gonm/internal/device"
 	"github.com/gonm/gonm/internal/hostid"
+	"github.com/gonm/gonm/internal/ipconfig"
+	"github.com/gonm/gonm/internal/l3cfg"
 	"github.com/gonm/gonm/internal/logging"
 	"github.com/gonm/gonm/internal/loop"
 	"github.com/gonm/gonm/internal/manager"
@@ -60,6 +62,10 @@ func startDevices(l *loop.Loop, plat *platform.Platform, b *daemonBus, configs *
 		}
 		return nil
 	}
+	// One L3Cfg registry for the namespace (NetworkManager's NMNetns)
+	// and the IP4Config/IP6Config objects that show its L3Cfgs.
+	l3 := l3cfg.NewRegistry(l, l3cfg.Kernel(plat), l3cfg.Options{Log: logs.For(logging.Core, "l3cfg")})
+	ipcfgs := ipconfig.NewManager(b.exp)
 	devs := device.New(device.Options{
 		Loop:        l,
 		Platform:    plat,
@@ -71,6 +77,8 @@ func startDevices(l *loop.Loop, plat *platform.Platform, b *daemonBus, configs *
 		RunDir:      o.runDir,
 		ProfilePath: profilePath,
 		HostKey:     hostKey,
+		L3:          l3,
+		IPConfigs:   ipcfgs,
 	})
 	m.AttachDevices(manager.DeviceLayer{
 		Devices:       devs,

@@ -301,6 +301,8 @@ func (d *Device) stage3Family(f family, method string) {
 		fs.disabled = true
 	case "ignore":
 		fs.ignore = true
+	default:
+		d.startAuto(f, method)
 	}
 }
 

@@ -25,19 +25,21 @@ func (d *Device) cleanup(reason Reason, t cleanupType) {
 		d.log.Debug(fmt.Sprintf("deactivating device (reason '%s') [%d]", reason, reason))
 	}
 	d.cancelActivation()
-	if t == cleanupDeconfigure && d.ifindex > 0 && d.sysIface == SysIfaceManaged {
+	if t == cleanupDeconfigure && d.ifindex > 0 && d.sysIface == SysIfaceManaged && d.info.devType != TypeLoopback {
 		// An idle managed device has no kernel IPv6 of its own, as in
-		// NetworkManager.
+		// NetworkManager (loopback keeps ::1).
 		d.setIP6Sysctl("disable_ipv6", "1")
 		d.setIP6Sysctl("use_tempaddr", "0")
 	}
 	if t == cleanupDeconfigure {
 		d.releasePortsAll()
 	}
-	if d.l3 != nil {
-		d.l3.Release(t != cleanupDeconfigure)
-		d.l3 = nil
+	d.stopAuto(t == cleanupDeconfigure)
+	d.l3Stop(t == cleanupDeconfigure)
+	if t == cleanupDeconfigure {
+		d.restoreMTU()
 	}
+	d.mtu = mtuState{}
 	if d.controller != nil && d.link != nil && d.link.Master <= 0 {
 		d.controller.releasePort(d, false, ReasonConnectionAssumed)
 	}
@@ -116,10 +118,7 @@ func (d *Device) removeRealized() {
 	if d.controller != nil {
 		d.controller.releasePort(d, false, ReasonRemoved)
 	}
-	if d.l3 != nil {
-		d.l3.Release(true)
-		d.l3 = nil
-	}
+	d.l3Detach()
 	d.reg.emit(Event{Kind: DeviceUnrealized, Device: d})
 	delete(d.reg.byIndex, d.ifindex)
 	d.reg.metricClear(d.ifindex)
@@ -151,10 +150,8 @@ func (d *Device) Reapply(c *setting.Connection, versionID uint64, flags uint32) 
 	versionIDs++
 	a.versionID = versionIDs
 	a.Applied = c
-	if d.state >= StateIPConfig && d.sysIface != SysIfaceExternal && d.l3 != nil {
-		for _, f := range []Family{fam4, fam6} {
-			d.l3.Set(f, d.ipConfigFor(f))
-		}
+	if d.state >= StateIPConfig && d.sysIface != SysIfaceExternal && d.ip.l3Started {
+		d.l3Reapply()
 	}
 	d.reg.emit(Event{Kind: ActivationChanged, Act: a})
 	return nil

@@ -69,9 +69,9 @@ func (d *Device) publish() {
 		act = d.act.obj.Path()
 	}
 	set(IfaceDevice, "ActiveConnection", act)
-	set(IfaceDevice, "Ip4Config", dbusRoot)
+	set(IfaceDevice, "Ip4Config", d.IPConfigPath(4))
 	set(IfaceDevice, "Dhcp4Config", dbusRoot)
-	set(IfaceDevice, "Ip6Config", dbusRoot)
+	set(IfaceDevice, "Ip6Config", d.IPConfigPath(6))
 	set(IfaceDevice, "Dhcp6Config", dbusRoot)
 	set(IfaceDevice, "Managed", d.state > StateUnmanaged)
 	set(IfaceDevice, "Autoconnect", d.autoconnectOff == 0)

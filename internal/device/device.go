@@ -72,7 +72,8 @@ type Device struct {
 	recheckUnavail      Reason
 	recheckAssumeQueued bool
 	ip                  ipRun
-	l3                  L3
+	l3                  *devL3
+	mtu                 mtuState
 
 	availList []*settings.Profile
 	// controller is the device this one is a port of; ports are this
@@ -95,6 +96,9 @@ type Device struct {
 	// deleted after its activation ended.
 	deleteOnDeactivate bool
 	removed            bool
+	// sleepWait: the device deactivates for sleeping and goes unmanaged
+	// once disconnected.
+	sleepWait bool
 }
 
 // blockedFlags are NetworkManager's NMDeviceAutoconnectBlockedFlags.

@@ -58,6 +58,7 @@ func TestActivateAndDisconnect(t *testing.T) {
 		},
 	})
 	w.waitState("eth1", StateDisconnected)
+	w.waitState("lo", StateActivated)
 	// Unmanaged at first; managed (now-managed), then the link is brought
 	// up and its carrier makes it disconnected (carrier-changed).
 	eqList(t, "eth1 at start", w.take("eth1"), []string{"20 10 2", "30 20 40"})

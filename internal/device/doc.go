@@ -15,7 +15,10 @@
 //
 // Everything runs on the daemon's loop. The package calls internal/platform
 // (through the Platform interface), internal/settings and internal/setting
-// for profiles, internal/config, internal/bus and internal/logging, and the
-// IP layer through the narrow L3 interface (ip.go). It tells the layers
-// above (manager, policy) what happens through events (Subscribe).
+// for profiles, internal/config, internal/bus and internal/logging, and
+// drives each interface's IP configuration through internal/l3cfg (its
+// L3Cfg, l3.go) and internal/ipconfig (the IP4Config/IP6Config objects it
+// points to); automatic addressing methods plug in through AutoMethod
+// (auto.go). It tells the layers above (manager, policy) what happens
+// through events (Subscribe).
 package device

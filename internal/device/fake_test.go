@@ -19,6 +19,7 @@ import (
 	"github.com/gonm/gonm/internal/bus"
 	"github.com/gonm/gonm/internal/config"
 	"github.com/gonm/gonm/internal/keyfile"
+	"github.com/gonm/gonm/internal/l3cfg"
 	"github.com/gonm/gonm/internal/loop"
 	"github.com/gonm/gonm/internal/platform"
 	"github.com/gonm/gonm/internal/settings"
@@ -47,6 +48,8 @@ type fakePlatform struct {
 	// the listed ones as duplicates then.
 	dad       bool
 	duplicate map[netip.Addr]bool
+	// l3 is the fake's face for internal/l3cfg.
+	l3 *l3Plat
 }
 
 var kindTypes = map[string]platform.LinkType{
@@ -82,6 +85,9 @@ func (f *fakePlatform) notify(index int32, t platform.ObjectType) {
 		d := f.pending
 		f.pending = nil
 		f.devs.PlatformChanged(d)
+		if f.l3 != nil {
+			f.l3.deliver(d)
+		}
 	})
 }
 
@@ -506,6 +512,8 @@ type worldOptions struct {
 	plat   *fakePlatform
 	// etcDir reuses the profiles of another world.
 	etcDir string
+	// auto makes automatic methods (Options.Auto).
+	auto AutoProvider
 }
 
 func newWorld(t *testing.T, o worldOptions) *world {
@@ -548,7 +556,12 @@ func newWorld(t *testing.T, o worldOptions) *world {
 	w.etc, w.runDir = etc, runDir
 	w.store = settings.New(settings.Options{EtcDir: etc, RunDir: filepath.Join(runDir, "system-connections")})
 	w.store.ReloadConnections()
+	if w.plat.l3 == nil {
+		w.plat.l3 = &l3Plat{f: w.plat}
+	}
+	w.plat.l3.watchers = nil
 	w.devs = New(Options{
+		L3:       l3cfg.NewRegistry(w.l, w.plat.l3, l3cfg.Options{Log: testLog(t)}),
 		Loop:     w.l,
 		Platform: w.plat,
 		Exporter: bus.New(w.l, bus.Options{Strict: true}),
@@ -558,6 +571,7 @@ func newWorld(t *testing.T, o worldOptions) *world {
 		Udev:     noUdev{},
 		HostKey:  make([]byte, 32),
 		Log:      testLog(t),
+		Auto:     o.auto,
 	})
 	w.plat.devs = w.devs
 	w.devs.Subscribe(w.record)

@@ -2,26 +2,35 @@ package device
 
 import (
 	"fmt"
-	"net/netip"
 	"strconv"
 	"time"
+
+	"github.com/gonm/gonm/internal/platform"
 )
 
 // startL3 hands the profile's static configuration of both families to
-// the IP layer (NetworkManager's _dev_ipmanual_start) and, for IPv6,
-// prepares the interface as NetworkManager does.
+// the interface's L3Cfg (l3.go) and, for IPv6, prepares the interface as
+// NetworkManager does.
 func (d *Device) startL3(m4, m6 string) {
-	if d.ifindex <= 0 {
+	if d.ifindex <= 0 || d.l3 == nil {
 		return
-	}
-	if d.l3 == nil {
-		d.l3 = d.reg.opts.L3(d.ifindex, d.l3Changed)
 	}
 	if d.sysIface == SysIfaceManaged {
 		switch m6 {
 		case "disabled":
 			_ = d.reg.plat.SetIP6Sysctl(d.ifindex, "disable_ipv6", "1")
 		case "ignore":
+			if d.controller == nil && d.act.Controller == nil {
+				// IPv6 is the kernel's: its own link-local address,
+				// which it makes only when IPv6 is switched on again.
+				_ = d.reg.plat.LinkSetAddrGenMode(d.ifindex, addrGenModeEUI64)
+				d.setIP6Sysctl("disable_ipv6", "1")
+				d.setIP6Sysctl("disable_ipv6", "0")
+			} else {
+				// A port starts without the IPv6 configuration an
+				// earlier activation may have left on it.
+				d.flushIP6()
+			}
 		default:
 			// gonm makes the IPv6 link-local address itself, as
 			// NetworkManager does, so the kernel must not.
@@ -29,11 +38,15 @@ func (d *Device) startL3(m4, m6 string) {
 			_ = d.reg.plat.SetIP6Sysctl(d.ifindex, "accept_ra", "0")
 			_ = d.reg.plat.SetIP6Sysctl(d.ifindex, "disable_ipv6", "0")
 		}
+		d.commitMTU()
 	}
+	d.l3Start(m4, m6)
 	for _, f := range []Family{fam4, fam6} {
-		cfg := d.ipConfigFor(f)
-		d.l3.Set(f, cfg)
-		if cfg != nil {
+		m := m4
+		if f == fam6 {
+			m = m6
+		}
+		if !methodOff(m) {
 			d.ip.fam[f].manual = ipPending
 		}
 	}
@@ -46,53 +59,6 @@ const (
 	addrGenModeNone          = 1
 	addrGenModeStablePrivacy = 2
 )
-
-// ipConfigFor builds what the IP layer configures for a family; nil when
-// the family contributes nothing (disabled, ignore, ports).
-func (d *Device) ipConfigFor(f Family) *IPConfig {
-	method := d.effectiveMethod(f)
-	c := d.act.Applied
-	s := c.Setting(f.setting())
-	cfg := &IPConfig{Method: method, Metric: d.routeMetric(f), Iface: d.iface}
-	switch method {
-	case "disabled", "ignore":
-		return nil
-	}
-	if s != nil {
-		for _, a := range s.Addresses() {
-			cfg.Addresses = append(cfg.Addresses, netip.PrefixFrom(a.Addr, int(a.Prefix)))
-		}
-		if gw, ok := s.String("gateway"); ok && gw != "" {
-			if a, err := netip.ParseAddr(gw); err == nil {
-				cfg.Gateway = a
-			}
-		}
-		cfg.NeverDefault = s.Bool("never-default")
-		cfg.Routes = s.Routes()
-		cfg.Table = s.Uint32("route-table")
-		if f == fam4 {
-			if ms := s.Int32("dad-timeout"); ms > 0 {
-				cfg.DADTimeout = time.Duration(ms) * time.Millisecond
-			}
-		}
-	}
-	if f == fam6 {
-		// Loopback has ::1 and no link-local address (NetworkManager
-		// takes its IPv6 link-local stage as done at once).
-		cfg.LinkLocal6 = d.info.devType != TypeLoopback
-		cfg.AddrGenMode = "eui64"
-		if s != nil {
-			if v := s.Int32("addr-gen-mode"); v == 1 {
-				cfg.AddrGenMode = "stable-privacy"
-			}
-		}
-		if d.link != nil {
-			cfg.MAC = d.link.Addr.Bytes()
-		}
-		cfg.StableID = c.UUID()
-	}
-	return cfg
-}
 
 // routeMetric is ipvX.route-metric, else the [connection] default, else
 // the kind's default.
@@ -113,10 +79,6 @@ func (d *Device) routeMetric(f Family) uint32 {
 }
 
 func ptr[T any](v T) *T { return &v }
-
-func (d *Device) l3Changed() {
-	d.checkManualReady()
-}
 
 // checkManualReady is NetworkManager's _dev_ipmanual_check_ready: the
 // static part is ready when the IP layer has all of it in the kernel. On
@@ -147,12 +109,14 @@ func (d *Device) checkManualReady() {
 		if d.ip.fam[f].manual != ipPending {
 			continue
 		}
-		ready, conflicts, err := d.l3.Ready(f)
-		switch {
-		case err != nil:
-			d.log.Warn(fmt.Sprintf("%s: %v", f, err))
+		if f == fam4 && d.effectiveMethod(f) == "link-local" && d.reg.opts.Auto == nil {
+			d.log.Warn("ip4: ipv4.method link-local needs the IPv4 link-local engine, which is not wired into the devices yet")
 			d.ip.fam[f].manual = ipFailed
 			d.checkIPStateAsync()
+			continue
+		}
+		ready, conflicts := d.l3Ready(f)
+		switch {
 		case len(conflicts) > 0:
 			d.log.Warn(fmt.Sprintf("%s: address %v is already in use", f, conflicts))
 			d.ip.fam[f].manual = ipFailed
@@ -215,6 +179,17 @@ func (d *Device) familyState(f Family) IPState {
 	if fs.disabled || fs.ignore {
 		return ipReady
 	}
+	if fs.auto != nil {
+		// An automatic method with the static part next to it: both
+		// must be in place; either failing fails the family.
+		switch {
+		case fs.manual == ipFailed || fs.autoState == ipFailed:
+			return ipFailed
+		case fs.autoState == ipReady && fs.manual != ipPending:
+			return ipReady
+		}
+		return ipPending
+	}
 	switch fs.method {
 	case "manual", "link-local":
 		if fs.manual == ipNone {
@@ -222,8 +197,8 @@ func (d *Device) familyState(f Family) IPState {
 		}
 		return fs.manual
 	case "auto", "dhcp", "shared":
-		// Automatic addressing comes with the DHCP and router discovery
-		// layer; until then these methods never complete.
+		// Without an automatic engine (Options.Auto) these methods
+		// never complete.
 		if fs.manual == ipFailed {
 			return ipFailed
 		}
@@ -337,5 +312,27 @@ func (d *Device) cancelRequiredTimeouts() {
 			d.ip.fam[f].reqTimer = nil
 		}
 		d.ip.fam[f].reqInfinite = false
+	}
+}
+
+// flushIP6 removes the interface's IPv6 routes and addresses
+// (NetworkManager flushes a port's IPv6 when it activates with
+// ipv6.method=ignore).
+func (d *Device) flushIP6() {
+	var routes []platform.Route
+	d.reg.plat.Routes(platform.TypeIP6Route, d.ifindex, false, func(r *platform.Route) bool {
+		routes = append(routes, *r)
+		return true
+	})
+	for i := range routes {
+		if err := d.reg.plat.RouteDelete(&routes[i]); err != nil {
+			d.log.Debug(fmt.Sprintf("flush: %v", err))
+		}
+	}
+	for _, a := range d.reg.plat.Addresses(platform.TypeIP6Address, d.ifindex) {
+		c := *a
+		if err := d.reg.plat.AddrDelete(&c); err != nil {
+			d.log.Debug(fmt.Sprintf("flush: %v", err))
+		}
 	}
 }

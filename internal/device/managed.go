@@ -296,4 +296,5 @@ func (d *Device) setSysIface(s SysIfaceState) {
 	}
 	d.log.Debug(fmt.Sprintf("sys-iface-state: %s -> %s", d.sysIface, s))
 	d.sysIface = s
+	d.l3CommitTypeReset()
 }

@@ -39,6 +39,7 @@ func (d *Device) realize(l *platform.Link, st *RunState) {
 	}
 	d.ignoreCarrier = d.configIgnoreCarrier()
 	d.updateCarrierFromLink()
+	d.l3Attach()
 
 	d.real = true
 	var explicit flagOp = opForget
@@ -137,10 +138,7 @@ func (d *Device) unrealizeFull(removeLink bool, reason Reason) {
 	for _, p := range append([]*port(nil), d.ports...) {
 		d.releasePort(p.dev, false, ReasonRemoved)
 	}
-	if d.l3 != nil {
-		d.l3.Release(true)
-		d.l3 = nil
-	}
+	d.l3Detach()
 	delete(r.byIndex, d.ifindex)
 	r.metricClear(d.ifindex)
 	d.link, d.ifindex, d.udi, d.driverVersion, d.firmwareVersion, d.speed = nil, 0, "", "", "", 0
@@ -206,9 +204,10 @@ func (d *Device) linkChanged(l *platform.Link) {
 	}
 	d.checkExternalDown(false)
 	d.recheckPortStatus()
-	if d.up && !wasUp && d.state >= StateIPConfig && d.state <= StateActivated && d.sysIface != SysIfaceExternal && d.l3 != nil {
+	if d.up && !wasUp && d.state >= StateIPConfig && d.state <= StateActivated && d.sysIface != SysIfaceExternal && d.ip.l3Started {
 		// The link went down and up: the kernel dropped addresses and
 		// routes; configure them again.
+		d.l3Reconfigure()
 		d.checkManualReady()
 	}
 	d.publish()

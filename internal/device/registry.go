@@ -13,6 +13,8 @@ import (
 	"github.com/gonm/gonm/internal/auth"
 	"github.com/gonm/gonm/internal/bus"
 	"github.com/gonm/gonm/internal/config"
+	"github.com/gonm/gonm/internal/ipconfig"
+	"github.com/gonm/gonm/internal/l3cfg"
 	"github.com/gonm/gonm/internal/loop"
 	"github.com/gonm/gonm/internal/platform"
 	"github.com/gonm/gonm/internal/settings"
@@ -62,9 +64,17 @@ type Options struct {
 	// RunDir is NetworkManager's run directory (/run/NetworkManager);
 	// per-device run state lives in RunDir/devices.
 	RunDir string
-	// L3 makes the IP layer of an interface; nil uses the built-in static
-	// configuration (addresses and routes of the profile only).
-	L3 L3Provider
+	// L3 owns the IP configuration of the namespace's interfaces; each
+	// device drives the L3Cfg of its interface (l3.go). Nil: devices
+	// configure no addresses or routes (tests of other layers).
+	L3 *l3cfg.Registry
+	// IPConfigs exports the IP4Config/IP6Config objects of the devices'
+	// L3Cfgs; nil exports none (Ip4Config/Ip6Config are "/").
+	IPConfigs *ipconfig.Manager
+	// Auto makes the automatic addressing methods (DHCP, router
+	// discovery, IPv4 link-local, shared) of activations; nil: none, and
+	// those methods stay pending (auto.go).
+	Auto AutoProvider
 	// Udev says whether udev runs and what it knows of links; nil means
 	// detect (udev runs when /run/udev/control exists and /sys is
 	// writable).
@@ -136,9 +146,14 @@ type Devices struct {
 	hostKey   []byte
 	metrics   map[int32]*routeMetric
 	runStates map[int32]*RunState
-	udiSeq    uint64
-	quitting  bool
-	asleep    bool
+	l3        *l3cfg.Registry
+	ipcfgs    *ipconfig.Manager
+	// l3States are what the previous run's L3Cfgs configured, by
+	// interface index, until an assumed activation takes them over.
+	l3States map[int32]l3cfg.State
+	udiSeq   uint64
+	quitting bool
+	asleep   bool
 	// startup is true until the first burst of devices settled.
 	startup bool
 
@@ -166,10 +181,8 @@ func New(o Options) *Devices {
 		o.Udev = DetectUdev()
 	}
 	r := &Devices{opts: o, loop: o.Loop, plat: o.Platform, exp: o.Exporter, log: o.Log,
-		store: o.Store, udev: o.Udev, byIndex: map[int32]*Device{}, startup: true, hostKey: o.HostKey}
-	if o.L3 == nil {
-		r.opts.L3 = func(ifindex int32, changed func()) L3 { return newStaticL3(r, ifindex, changed) }
-	}
+		store: o.Store, udev: o.Udev, byIndex: map[int32]*Device{}, startup: true, hostKey: o.HostKey,
+		l3: o.L3, ipcfgs: o.IPConfigs}
 	return r
 }
 
@@ -257,6 +270,7 @@ func (r *Devices) cfg() *config.Config { return r.opts.Config() }
 // for every link. Call it on the loop, after the profiles are loaded.
 func (r *Devices) Start() {
 	r.runStates = readRunStates(r.runStateDir(), r.log)
+	r.loadL3States()
 	r.loadMetrics(r.runStates)
 	_, err := os.Stat(r.runStateDir())
 	first := r.runStateDir() != "" && errors.Is(err, fs.ErrNotExist)
@@ -557,22 +571,71 @@ func (d *Device) logPrefix() {
 	d.log = d.reg.log.With(slog.String("device", d.iface))
 }
 
-// SetSleeping takes all devices down (sleep or networking disabled) or
-// brings them back, as NetworkManager's sleep handling does.
-func (r *Devices) SetSleeping(asleep bool) {
-	if r.asleep == asleep {
+// SetSleeping takes the devices down (asleep: the system sleeps or
+// networking is disabled) or brings them back, as NetworkManager's
+// do_sleep_wake does: an active or activating device deactivates first
+// (reason sleeping) and goes unmanaged once disconnected, the others go
+// unmanaged at once; while suspending, software devices are left alone.
+// Waking makes them managed again and recreates the software devices of
+// profiles.
+func (r *Devices) SetSleeping(asleep, suspending bool) {
+	if !asleep && !r.asleep {
 		return
 	}
 	r.asleep = asleep
+	if asleep {
+		for _, d := range append([]*Device(nil), r.all...) {
+			if !d.real || (suspending && d.Software()) {
+				continue
+			}
+			if d.IsActivating() || d.state == StateActivated {
+				d.log.Debug("sleep: wait disconnection of device")
+				if !d.sleepWait {
+					d.sleepWait = true
+					d.queueState(StateDeactivating, ReasonSleeping)
+				}
+			} else {
+				d.setUnmanagedFlags(unmanagedSleeping, opSetUnmanaged, true, ReasonSleeping)
+			}
+		}
+		return
+	}
 	for _, d := range r.all {
-		if !d.real {
+		d.sleepWait = false
+	}
+	for _, d := range append([]*Device(nil), r.all...) {
+		if !d.real || (d.Software() && d.unmanaged&unmanagedSleeping == 0) {
 			continue
 		}
-		if asleep {
-			d.setUnmanagedFlags(unmanagedSleeping, opSetUnmanaged, true, ReasonSleeping)
-		} else {
-			d.setUnmanagedFlags(unmanagedSleeping, opSetManaged, true, ReasonNowManaged)
+		// What the interface still has (lo's addresses) is taken over
+		// again, as at start.
+		d.queueRecheckAssume()
+		d.setUnmanagedFlags(unmanagedSleeping, opSetManaged, true, ReasonNowManaged)
+	}
+	if r.store != nil {
+		for _, p := range r.store.Profiles() {
+			r.profileChanged(p)
 		}
+	}
+}
+
+// sleepCheck follows a device that deactivates for sleeping: once
+// disconnected it goes unmanaged.
+func (d *Device) sleepCheck() {
+	if !d.sleepWait {
+		return
+	}
+	switch d.state {
+	case StateDisconnected:
+		d.sleepWait = false
+		d.log.Debug("sleep: unmanaging device")
+		d.reg.loop.Post(func() {
+			if d.reg.asleep && d.real {
+				d.setUnmanagedFlags(unmanagedSleeping, opSetUnmanaged, true, ReasonSleeping)
+			}
+		})
+	case StateUnmanaged:
+		d.sleepWait = false
 	}
 }
 
@@ -588,9 +651,8 @@ func (r *Devices) Stop() {
 		}
 		d.writeRunState()
 		d.cancelQueuedState()
-		if d.l3 != nil {
-			d.l3.Release(true)
-		}
+		d.saveL3State()
+		d.l3Stop(false)
 	}
 }
 

@@ -75,6 +75,8 @@ func (d *Device) setState(next State, reason Reason) {
 		d.setAutoconnectBlocked(blockedInternal, 0)
 	}
 
+	d.l3CommitTypeReset()
+	d.sleepCheck()
 	d.updateConnectivity()
 	d.publish()
 	if d.obj.Exported() {

@@ -42,14 +42,16 @@ func TestMain(m *testing.M) {
 
 const refSubject = "NetworkManager-1.42"
 
-func addLatencies(scenario string, d []time.Duration) {
+func addLatencies(scenario string, d []time.Duration) { addLatenciesFor(refSubject, scenario, d) }
+
+func addLatenciesFor(subject, scenario string, d []time.Duration) {
 	slices.Sort(d)
 	at := func(q float64) time.Duration { return d[min(len(d)-1, int(q*float64(len(d))))] }
 	for _, f := range []struct {
 		m string
 		v time.Duration
 	}{{"latency_p50", at(0.5)}, {"latency_p90", at(0.9)}, {"latency_p99", at(0.99)}, {"latency_max", d[len(d)-1]}} {
-		report.Add(benchreport.Figure{Scenario: scenario, Subject: refSubject, Metric: f.m, Value: float64(f.v.Microseconds()) / 1000, Unit: "ms"})
+		report.Add(benchreport.Figure{Scenario: scenario, Subject: subject, Metric: f.m, Value: float64(f.v.Microseconds()) / 1000, Unit: "ms"})
 	}
 }
 
@@ -110,13 +112,23 @@ func managedCount(conn *dbus.Conn, match string) int {
 // traffic while every device's counters change and RefreshRateMs is 1000.
 func BenchmarkReference1000Devices1000Profiles(b *testing.B) {
 	testbed.RequireReference(b)
+	bench1000Devices(b, refSubject, testbed.StartReference, []string{testbed.NetworkManagerPolicy})
+}
+
+// The same with gonm's daemon (every device with its IP4Config and
+// IP6Config objects, as NetworkManager has them).
+func BenchmarkGonm1000Devices1000Profiles(b *testing.B) {
+	bench1000Devices(b, "gonm", testbed.StartDaemon, nil)
+}
+
+func bench1000Devices(b *testing.B, subject string, startDaemon func(testbed.Env, *testbed.Netns, testbed.DaemonOptions) *testbed.Daemon, policies []string) {
 	ns := testbed.NewNetns(b)
-	ns.Bus = testbed.StartBus(b, testbed.BusOptions{Policies: []string{testbed.NetworkManagerPolicy}})
+	ns.Bus = testbed.StartBus(b, testbed.BusOptions{Policies: policies})
 	links := vethPairs(b, ns, 500)
 	dir := testbed.TempDir(b)
 	writeBenchProfiles(b, filepath.Join(dir, "system-connections"), 1000)
 	start := time.Now()
-	testbed.StartReference(b, ns, testbed.DaemonOptions{Dir: dir, Quiet: true, Config: strings.Replace(testbed.DefaultConfig, "level=DEBUG", "level=INFO", 1)})
+	startDaemon(b, ns, testbed.DaemonOptions{Dir: dir, Quiet: true, Config: strings.Replace(testbed.DefaultConfig, "level=DEBUG", "level=INFO", 1)})
 	var bytesIn, sigsIn int
 	var mu sync.Mutex
 	count := func(msg *dbus.Message) {
@@ -144,8 +156,8 @@ func BenchmarkReference1000Devices1000Profiles(b *testing.B) {
 	deadline := time.Now().Add(10 * time.Minute)
 	for managedCount(conn, "/Devices/") < 1001 || managedCount(conn, "/Settings/") < 1000 {
 		if time.Now().After(deadline) {
-			b.Fatalf("the reference did not export 1000 devices and profiles within 10 minutes (devices %d, profiles %d)",
-				managedCount(conn, "/Devices/"), managedCount(conn, "/Settings/"))
+			b.Fatalf("%s did not export 1000 devices and profiles within 10 minutes (devices %d, profiles %d)",
+				subject, managedCount(conn, "/Devices/"), managedCount(conn, "/Settings/"))
 		}
 		time.Sleep(time.Second)
 	}
@@ -172,10 +184,10 @@ func BenchmarkReference1000Devices1000Profiles(b *testing.B) {
 			}
 		}
 		const sc = "bus/GetManagedObjects-1000dev-1000prof"
-		addLatencies(sc, lat)
-		report.Add(benchreport.Figure{Scenario: sc, Subject: refSubject, Metric: "reply_size", Value: float64(size) / 1024, Unit: "KiB"})
-		report.Add(benchreport.Figure{Scenario: sc, Subject: refSubject, Metric: "objects", Value: float64(objects), Unit: "objects"})
-		report.Add(benchreport.Figure{Scenario: sc, Subject: refSubject, Metric: "start_until_exported", Value: settle.Seconds(), Unit: "s"})
+		addLatenciesFor(subject, sc, lat)
+		report.Add(benchreport.Figure{Scenario: sc, Subject: subject, Metric: "reply_size", Value: float64(size) / 1024, Unit: "KiB"})
+		report.Add(benchreport.Figure{Scenario: sc, Subject: subject, Metric: "objects", Value: float64(objects), Unit: "objects"})
+		report.Add(benchreport.Figure{Scenario: sc, Subject: subject, Metric: "start_until_exported", Value: settle.Seconds(), Unit: "s"})
 
 		// Statistics: RefreshRateMs 1000 on every device, traffic on every
 		// link, ten seconds of PropertiesChanged counted.
@@ -197,8 +209,8 @@ func BenchmarkReference1000Devices1000Profiles(b *testing.B) {
 		close(stop)
 		mu.Lock()
 		sc2 := "bus/PropertiesChanged-1000dev-statistics-1Hz"
-		report.Add(benchreport.Figure{Scenario: sc2, Subject: refSubject, Metric: "signals_per_s", Value: float64(sigsIn) / window.Seconds(), Unit: "signals"})
-		report.Add(benchreport.Figure{Scenario: sc2, Subject: refSubject, Metric: "bytes_per_s", Value: float64(bytesIn) / window.Seconds() / 1024, Unit: "KiB"})
+		report.Add(benchreport.Figure{Scenario: sc2, Subject: subject, Metric: "signals_per_s", Value: float64(sigsIn) / window.Seconds(), Unit: "signals"})
+		report.Add(benchreport.Figure{Scenario: sc2, Subject: subject, Metric: "bytes_per_s", Value: float64(bytesIn) / window.Seconds() / 1024, Unit: "KiB"})
 		mu.Unlock()
 	}
 }

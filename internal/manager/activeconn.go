@@ -83,8 +83,14 @@ func (ac *activeConn) sync() {
 	set("StateFlags", uint32(a.Flags()))
 	set("Default", a.Default)
 	set("Default6", a.Default6)
-	set("Ip4Config", dbus.ObjectPath("/"))
-	set("Ip6Config", dbus.ObjectPath("/"))
+	ip4, ip6 := dbus.ObjectPath("/"), dbus.ObjectPath("/")
+	// NetworkManager shows the device's objects while the activation is
+	// activated or deactivating.
+	if d := a.Device; d != nil && (a.State() == device.ActActivated || a.State() == device.ActDeactivating) {
+		ip4, ip6 = d.IPConfigPath(4), d.IPConfigPath(6)
+	}
+	set("Ip4Config", ip4)
+	set("Ip6Config", ip6)
 	set("Dhcp4Config", dbus.ObjectPath("/"))
 	set("Dhcp6Config", dbus.ObjectPath("/"))
 	set("Vpn", false)

@@ -334,6 +334,9 @@ func TestManagedObjects(t *testing.T) {
 		"/org/freedesktop/NetworkManager/Devices/1 org.freedesktop.NetworkManager.Device.Loopback",
 		"/org/freedesktop/NetworkManager/Devices/1 org.freedesktop.NetworkManager.Device.Statistics",
 		"/org/freedesktop/NetworkManager/DnsManager org.freedesktop.NetworkManager.DnsManager",
+		// lo's IP config objects (every device with a link has them).
+		"/org/freedesktop/NetworkManager/IP4Config/1 org.freedesktop.NetworkManager.IP4Config",
+		"/org/freedesktop/NetworkManager/IP6Config/1 org.freedesktop.NetworkManager.IP6Config",
 		"/org/freedesktop/NetworkManager/Settings org.freedesktop.NetworkManager.Settings",
 		// The profile generated for lo's external configuration.
 		"/org/freedesktop/NetworkManager/Settings/1 org.freedesktop.NetworkManager.Settings.Connection",

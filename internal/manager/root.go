@@ -101,7 +101,7 @@ func (m *Manager) handleSleep(c *bus.Call) {
 		m.log.Info(fmt.Sprintf("sleep: %s requested (sleeping: %s  enabled: %s)",
 			map[bool]string{true: "sleep", false: "wake"}[sleep], yesNo(m.sleeping), yesNo(m.state.NetworkingEnabled)))
 		m.sleeping = sleep
-		m.applySleep()
+		m.applySleep(true)
 		m.updateState()
 		c.Reply()
 	})
@@ -126,7 +126,7 @@ func (m *Manager) handleEnable(c *bus.Call) {
 			m.log.Warn(err.Error())
 		}
 		m.root.Set(IfaceManager, "NetworkingEnabled", enable)
-		m.applySleep()
+		m.applySleep(false)
 		m.updateState()
 		c.Reply()
 	})

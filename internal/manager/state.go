@@ -145,9 +145,10 @@ func (m *Manager) SetActivatingConnection(a *device.Activation) {
 }
 
 // applySleep takes the devices down while asleep or disabled, and brings
-// them back afterwards.
-func (m *Manager) applySleep() {
+// them back afterwards; sleepChanged says the call comes from Sleep
+// (suspending spares software devices, as NetworkManager does).
+func (m *Manager) applySleep(sleepChanged bool) {
 	if m.devs.Devices != nil {
-		m.devs.Devices.SetSleeping(m.asleep())
+		m.devs.Devices.SetSleeping(m.asleep(), sleepChanged && m.sleeping)
 	}
 }

@@ -361,15 +361,15 @@ func parseBond(data []byte) LinkData {
 	return d
 }
 
-// vlanFlagsMask covers VLAN_FLAG_REORDER_HDR, GVRP, LOOSE_BINDING and MVRP.
-const vlanFlagsMask = 0xf
-
 // VlanData are a VLAN's settings; the parent link is Link.Parent.
 type VlanData struct {
 	ID       uint16
 	Protocol uint16 // ETH_P_8021Q (0x8100) or ETH_P_8021AD (0x88a8); 0 means 802.1Q
 	Flags    uint32 // VLAN_FLAG_*
 }
+
+// vlanFlagsAll are the VLAN flags NetworkManager manages (NM_VLAN_FLAGS_ALL).
+const vlanFlagsAll = 0xf
 
 func (d *VlanData) Kind() string { return "vlan" }
 func (d *VlanData) String() string {
@@ -386,10 +386,12 @@ func (d *VlanData) encode(b *nl.Builder) {
 		b.BE16(unix.IFLA_VLAN_PROTOCOL, d.Protocol)
 	}
 	if d.Flags != 0 {
-		// The mask names only the flags NetworkManager manages: the kernel
-		// refuses (EINVAL) a mask with bits it does not know.
-		f := ne32(d.Flags & vlanFlagsMask)
-		b.Bytes(unix.IFLA_VLAN_FLAGS, append(f, ne32(vlanFlagsMask)...))
+		// The mask names the flags being set: the kernel refuses
+		// (EINVAL) a mask with bits it does not know, so it covers
+		// NetworkManager's four (reorder-headers, GVRP, loose binding,
+		// MVRP) only.
+		f := ne32(d.Flags & vlanFlagsAll)
+		b.Bytes(unix.IFLA_VLAN_FLAGS, append(f, ne32(vlanFlagsAll)...))
 	}
 	b.End(data)
 }
