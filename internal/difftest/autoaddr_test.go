@@ -201,3 +201,79 @@ func BenchmarkCarrierToRoutableDaemons(b *testing.B) {
 		b.Error(err)
 	}
 }
+
+// A restart with DHCPv4, SLAAC and DHCPv6 activations: the restarted
+// daemon takes them over while the servers confirm the leases and the
+// router answers again; an independent monitor sees no address or route
+// removed or added, only the leased and SLAAC addresses' lifetimes
+// renewed (NetworkManager does that too when a lease or RA comes).
+func TestRestartAutomaticMethodsWithoutDisruption(t *testing.T) {
+	changes := map[string]string{}
+	prof := func(n int, iface, ip4, ip6 string) string {
+		return fmt.Sprintf("[connection]\nid=r%d\nuuid=7e000000-0000-4000-8000-0000000002%02d\ntype=ethernet\ninterface-name=%s\n\n[ipv4]\n%s\n[ipv6]\naddr-gen-mode=eui64\n%s\n", n, n, iface, ip4, ip6)
+	}
+	sc := scenario{
+		profiles: map[string]string{
+			"r1.nmconnection": prof(1, "eth1", "method=auto\n", "method=disabled\n"),
+			"r2.nmconnection": prof(2, "eth2", "method=disabled\n", "method=auto\n"),
+			"r3.nmconnection": prof(3, "eth3", "method=disabled\n", "method=auto\n"),
+		},
+		busy: true,
+		setup: func(s *devSide) {
+			for _, n := range []string{"default", "all"} {
+				for _, x := range []*testbed.Netns{s.ns, s.peer} {
+					x.MustRun("sysctl", "-q", "-w", "net.ipv6.conf."+n+".accept_dad=0")
+				}
+				s.ns.MustRun("sysctl", "-q", "-w", "net.ipv6.conf."+n+".accept_ra=0")
+			}
+			for i := 1; i <= 3; i++ {
+				testbed.Veth(t, s.ns, fmt.Sprintf("eth%d", i), s.peer, fmt.Sprintf("peer%d", i))
+				testbed.LinkUp(t, s.peer, fmt.Sprintf("peer%d", i), true)
+			}
+			s.peer.MustIP("addr", "add", "192.0.2.1/24", "dev", "peer1")
+			s.peer.MustIP("addr", "add", "2001:db8:3::1/64", "dev", "peer3")
+			testbed.StartDnsmasq(t, s.peer, "peer1", "--dhcp-range=192.0.2.10,192.0.2.20,255.255.255.0,2m",
+				"--dhcp-option=option:router,192.0.2.1", "--no-ping")
+			testbed.StartDnsmasq(t, s.peer, "peer3", "--dhcp-range=2001:db8:3::100,2001:db8:3::1ff,64,2m")
+			testbed.StartRadvd(t, s.peer, autoRadvd)
+		},
+		steps: func(s *devSide) {
+			for _, iface := range []string{"eth1", "eth2", "eth3"} {
+				s.waitState(iface, 100)
+			}
+			quiet(s)
+			s.settle()
+			before := kernelState(t, s.ns)
+			var mon *netlinkMonitor
+			s.restart(func() { mon = startMonitor(t, s.ns) })
+			for _, iface := range []string{"eth1", "eth2", "eth3"} {
+				s.waitState(iface, 100)
+			}
+			time.Sleep(4 * time.Second)
+			changes[s.name] = mon.stop()
+			report := t.Errorf
+			if s.name == "nm" {
+				report = t.Logf
+			}
+			if after := kernelState(t, s.ns); after != before {
+				report("%s: the restart changed the kernel's configuration:\nbefore:\n%s\nafter:\n%s", s.name, before, after)
+			}
+		},
+	}
+	compareSides(t, sc, "manager")
+	t.Logf("netlink changes during NetworkManager 1.42's restart (for comparison):\n%s", changes["nm"])
+	for _, l := range strings.Split(changes["gonm"], "\n") {
+		l = strings.TrimSpace(l)
+		if l == "" {
+			continue
+		}
+		// Lifetime renewals of the automatic addresses are expected;
+		// nothing else.
+		if strings.HasPrefix(l, "valid_lft") {
+			continue // an address line's second half
+		}
+		if strings.Contains(l, "Deleted") || !regexp.MustCompile(`^\[[^]]*\] \d+: eth\d+\s+inet6? `).MatchString(l) {
+			t.Errorf("netlink change during gonm's restart: %s\n(all:\n%s)", l, changes["gonm"])
+		}
+	}
+}
