@@ -1146,67 +1146,40 @@ func doConnectionDelete(a *App, _ *command, argv []string) {
 	if a.complete {
 		return
 	}
-	pending := append([]*client.Connection(nil), found...)
-	finished := false
-	var unsub func()
-	var timer interface{ Stop() bool }
-	done := func(c *client.Connection) {
-		if finished {
-			return
-		}
-		if c != nil {
-			i := -1
-			for k, p := range pending {
-				if p.Object == c.Object {
-					i = k
-				}
-			}
-			if i < 0 {
-				return
-			}
-			pending = append(pending[:i], pending[i+1:]...)
-			if len(pending) > 0 {
-				return
-			}
-		}
-		finished = true
-		timer.Stop()
-		unsub()
-		a.quitWithProgress()
+	op := &objectOp{a: a}
+	for _, c := range found {
+		op.add(c.Object)
 	}
-	timer = a.afterTimeout(func() {
+	op.timer = a.afterTimeout(func() {
 		a.setErrorf(ExitTimeout, "Error: Timeout expired (%d seconds)", a.timeout)
-		done(nil)
+		op.done(nil)
 	})
 	a.nowait = a.timeout == 0
 	a.shouldWait++
-	unsub = a.client.Subscribe(func(ev client.Event) {
+	op.unsub = a.client.Subscribe(func(ev client.Event) {
 		if ev.Kind != client.ConnectionRemoved {
 			return
 		}
 		c := ev.Object.AsConnection()
-		for _, p := range pending {
-			if p.Object == c.Object {
-				a.print("Connection '" + c.ID() + "' (" + c.UUID() + ") successfully deleted.\n")
-				done(c)
-				return
-			}
+		if op.has(c.Object) {
+			a.print("Connection '" + c.ID() + "' (" + c.UUID() + ") successfully deleted.\n")
+			op.done(c.Object)
 		}
 	})
 	for _, c := range found {
 		c.DeleteAsync(context.Background(), func(err error) {
-			if finished {
+			if op.finished {
 				return
 			}
 			if err != nil {
 				a.returnText = "Error: not all connections deleted."
 				a.printErr("Error: Connection deletion failed: " + err.Error() + "\n")
 				a.returnValue = ExitConDelete
-				done(c)
+				op.done(c.Object)
 				return
 			}
 			if a.nowait {
-				done(c)
+				op.done(c.Object)
 			}
 		})
 	}
