@@ -547,23 +547,29 @@ func prevWord(orig, argv []string) string {
 	return orig[i]
 }
 
-func doRadioAll(a *App, c *command, argv []string) {
+// radioSwitchArg reads the on/off argument of the radio commands. Without
+// one it shows the switches instead (show); ok is false when the command
+// has nothing more to do.
+func (a *App) radioSwitchArg(argv []string, show func()) (on, ok bool) {
 	orig := argv
 	a.nextArg(&argv)
 	if len(argv) == 0 {
-		if a.complete {
-			return
+		if !a.complete {
+			show()
 		}
-		a.showNMStatus("Radio switches", fieldsStatusRadio)
-		return
+		return false, false
 	}
 	if a.complete {
 		if len(argv) == 1 {
 			a.completeBool(argv[0])
 		}
-		return
+		return false, false
 	}
-	on, ok := a.parseOnOff(prevWord(orig, argv), argv[0])
+	return a.parseOnOff(prevWord(orig, argv), argv[0])
+}
+
+func doRadioAll(a *App, c *command, argv []string) {
+	on, ok := a.radioSwitchArg(argv, func() { a.showNMStatus("Radio switches", fieldsStatusRadio) })
 	if !ok {
 		return
 	}
@@ -583,22 +589,7 @@ func doRadioAll(a *App, c *command, argv []string) {
 }
 
 func doRadioWifi(a *App, c *command, argv []string) {
-	orig := argv
-	a.nextArg(&argv)
-	if len(argv) == 0 {
-		if a.complete {
-			return
-		}
-		a.switchShow("WIFI", "Wi-Fi radio switch")
-		return
-	}
-	if a.complete {
-		if len(argv) == 1 {
-			a.completeBool(argv[0])
-		}
-		return
-	}
-	on, ok := a.parseOnOff(prevWord(orig, argv), argv[0])
+	on, ok := a.radioSwitchArg(argv, func() { a.switchShow("WIFI", "Wi-Fi radio switch") })
 	if !ok {
 		return
 	}
@@ -614,22 +605,7 @@ func doRadioWifi(a *App, c *command, argv []string) {
 }
 
 func doRadioWwan(a *App, c *command, argv []string) {
-	orig := argv
-	a.nextArg(&argv)
-	if len(argv) == 0 {
-		if a.complete {
-			return
-		}
-		a.switchShow("WWAN", "WWAN radio switch")
-		return
-	}
-	if a.complete {
-		if len(argv) == 1 {
-			a.completeBool(argv[0])
-		}
-		return
-	}
-	on, ok := a.parseOnOff(prevWord(orig, argv), argv[0])
+	on, ok := a.radioSwitchArg(argv, func() { a.switchShow("WWAN", "WWAN radio switch") })
 	if !ok {
 		return
 	}
