@@ -1054,6 +1054,26 @@ func (a *App) activeConnectionDetails(ac *client.ActiveConnection, fields *strin
 	return true
 }
 
+// oneConnectionArg reads the profile argument of the commands that act on
+// one profile ("connection clone", "connection export"), asking for it with
+// prompt under --ask when the command line has none. It returns nil when
+// the command has nothing more to do: an error is set, or only completions
+// were asked for.
+func (a *App) oneConnectionArg(args *[]string, prompt string) *client.Connection {
+	if len(*args) == 0 && a.ask {
+		*args = splitArgs(a.readline(prompt), true)
+	}
+	cn, _, _, code, msg := a.getConnection(args, nil)
+	if cn == nil {
+		a.setError(code, "Error: "+msg+".")
+		return nil
+	}
+	if a.complete {
+		return nil
+	}
+	return cn
+}
+
 // getConnection takes "[id|uuid|path|filename] ID" from argv; found
 // profiles are added to *found (without duplicates).
 func (a *App) getConnection(argv *[]string, found *[]*client.Connection) (*client.Connection, string, string, int, string) {
