@@ -402,15 +402,15 @@ const (
 	parseRange
 )
 
-// asciiToInt64 is _nm_utils_ascii_str_to_int64 with its two errors:
-// not a number, or out of [min, max].
-func asciiToInt64(s string, base int, min, max int64) (int64, parseResult) {
-	t := trimASCIISpace(s)
-	if t == "" {
-		return 0, parseInvalid
+// asciiMagnitude reads the sign and digits shared by asciiToInt64 and
+// asciiToUint64: surrounding ASCII space, an optional sign, and the digits
+// in base (base 0 picks 16 after "0x", 8 after a leading 0, else 10; base
+// 16 skips a "0x"). The magnitude must fit 64 bits.
+func asciiMagnitude(s string, base int) (neg bool, u uint64, r parseResult) {
+	body := trimASCIISpace(s)
+	if body == "" {
+		return false, 0, parseInvalid
 	}
-	neg := false
-	body := t
 	if body[0] == '+' || body[0] == '-' {
 		neg = body[0] == '-'
 		body = body[1:]
@@ -428,15 +428,25 @@ func asciiToInt64(s string, base int, min, max int64) (int64, parseResult) {
 		}
 	}
 	if body == "" {
-		return 0, parseInvalid
+		return false, 0, parseInvalid
 	}
 	u, err := strconv.ParseUint(body, base, 64)
 	if err != nil {
 		var ne *strconv.NumError
 		if errors.As(err, &ne) && ne.Err == strconv.ErrRange {
-			return 0, parseRange
+			return false, 0, parseRange
 		}
-		return 0, parseInvalid
+		return false, 0, parseInvalid
+	}
+	return neg, u, parseOK
+}
+
+// asciiToInt64 is _nm_utils_ascii_str_to_int64 with its two errors:
+// not a number, or out of [min, max].
+func asciiToInt64(s string, base int, min, max int64) (int64, parseResult) {
+	neg, u, r := asciiMagnitude(s, base)
+	if r != parseOK {
+		return 0, r
 	}
 	var n int64
 	if neg {
@@ -459,38 +469,9 @@ func asciiToInt64(s string, base int, min, max int64) (int64, parseResult) {
 // asciiToUint64 is _nm_utils_ascii_str_to_uint64: a leading minus wraps
 // around, as strtoull does.
 func asciiToUint64(s string, base int, min, max uint64) (uint64, parseResult) {
-	t := trimASCIISpace(s)
-	if t == "" {
-		return 0, parseInvalid
-	}
-	neg := false
-	body := t
-	if body[0] == '+' || body[0] == '-' {
-		neg = body[0] == '-'
-		body = body[1:]
-	}
-	if base == 16 && len(body) > 2 && body[0] == '0' && (body[1] == 'x' || body[1] == 'X') {
-		body = body[2:]
-	} else if base == 0 {
-		switch {
-		case len(body) > 2 && body[0] == '0' && (body[1] == 'x' || body[1] == 'X'):
-			base, body = 16, body[2:]
-		case len(body) > 1 && body[0] == '0':
-			base, body = 8, body[1:]
-		default:
-			base = 10
-		}
-	}
-	if body == "" {
-		return 0, parseInvalid
-	}
-	u, err := strconv.ParseUint(body, base, 64)
-	if err != nil {
-		var ne *strconv.NumError
-		if errors.As(err, &ne) && ne.Err == strconv.ErrRange {
-			return 0, parseRange
-		}
-		return 0, parseInvalid
+	neg, u, r := asciiMagnitude(s, base)
+	if r != parseOK {
+		return 0, r
 	}
 	if neg {
 		u = -u
