@@ -234,3 +234,19 @@ func FuzzParse(f *testing.F) {
 		}
 	})
 }
+
+func TestMembers(t *testing.T) {
+	ifs, err := Parse([]byte(`<node><interface name="org.example.X">
+  <method name="Go"><arg name="a" type="s"/><arg name="r" type="o" direction="out"/></method>
+  <signal name="Changed"><arg name="v" type="a{sv}"/></signal>
+  <property name="Name" type="s" access="readwrite"/>
+  <method name="Stop"/>
+</interface></node>`))
+	if err != nil || len(ifs) != 1 {
+		t.Fatalf("Parse: %v, %d interfaces", err, len(ifs))
+	}
+	want := []string{"method Go(in:s,out:o)", "method Stop()", "property Name s readwrite", "signal Changed(a{sv})"}
+	if got := ifs[0].Members(); !slices.Equal(got, want) {
+		t.Errorf("Members() = %q, want %q", got, want)
+	}
+}
