@@ -1,7 +1,6 @@
 package difftest
 
 import (
-	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -16,21 +15,6 @@ import (
 	"github.com/gonm/gonm/internal/settings"
 	"github.com/gonm/gonm/internal/testbed"
 )
-
-func dbusErr(err error) string {
-	if err == nil {
-		return "ok"
-	}
-	var de dbus.Error
-	if errors.As(err, &de) {
-		msg := ""
-		if len(de.Body) > 0 {
-			msg, _ = de.Body[0].(string)
-		}
-		return de.Name + ": " + msg
-	}
-	return "other: " + err.Error()
-}
 
 func gonmErr(err error) string {
 	if err == nil {
@@ -126,7 +110,7 @@ func TestAddConnectionErrorsMatchReference(t *testing.T) {
 			}
 			var path dbus.ObjectPath
 			var result map[string]dbus.Variant
-			want := dbusErr(obj.Call(nmSettingsIface+".AddConnection2", 0, r.d, r.flags, args).Store(&path, &result))
+			want := answer(obj.Call(nmSettingsIface+".AddConnection2", 0, r.d, r.flags, args).Store(&path, &result))
 			_, gerr := store.AddConnection(r.d, settings.AddFlags(r.flags), r.args)
 			got := gonmErr(gerr)
 			if want == "ok" {
@@ -240,7 +224,7 @@ func TestUpdate2MatchesReference(t *testing.T) {
 		if dict == nil {
 			dict = setting.Dict{}
 		}
-		want := dbusErr(conn.Object(testbed.BusName, refPath).Call(nmConnIface+".Update2", 0, dict, st.flags, map[string]dbus.Variant{}).Store(&result))
+		want := answer(conn.Object(testbed.BusName, refPath).Call(nmConnIface+".Update2", 0, dict, st.flags, map[string]dbus.Variant{}).Store(&result))
 		got := gonmErr(store.Update2(store.ByUUID(uuid), st.d, settings.UpdateFlags(st.flags), nil))
 		if want != got {
 			t.Errorf("%s: result differs\nreference: %s\ngonm:      %s", st.name, want, got)
@@ -254,7 +238,7 @@ func TestUpdate2MatchesReference(t *testing.T) {
 	}
 	// Volatile and not active: both delete the profile (and the /etc file
 	// the in-memory copy owns) at once.
-	want := dbusErr(conn.Object(testbed.BusName, refPath).Call(nmConnIface+".Update2", 0, setting.Dict{}, uint32(0x2|0x10), map[string]dbus.Variant{}).Store(&result))
+	want := answer(conn.Object(testbed.BusName, refPath).Call(nmConnIface+".Update2", 0, setting.Dict{}, uint32(0x2|0x10), map[string]dbus.Variant{}).Store(&result))
 	got := gonmErr(store.Update2(store.ByUUID(uuid), nil, settings.UpdateInMemory|settings.UpdateVolatile, nil))
 	if want != got {
 		t.Errorf("volatile: reference %s, gonm %s", want, got)
