@@ -1,14 +1,10 @@
 package difftest
 
 import (
-	"context"
 	"encoding/xml"
-	"os/exec"
-	"path/filepath"
 	"regexp"
 	"slices"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
@@ -73,7 +69,7 @@ func TestIntrospectionMatchesReference(t *testing.T) {
 	ns.Bus = testbed.StartBus(t, testbed.BusOptions{Policies: []string{testbed.NetworkManagerPolicy}})
 	testbed.Veth(t, ns, "eth1", peer, "peer1")
 	testbed.AddAddr(t, peer, "peer1", "10.77.0.1/24")
-	startDnsmasq(t, peer, "peer1", "10.77.0.10,10.77.0.50")
+	testbed.StartDnsmasq(t, peer, "peer1", "--dhcp-range=10.77.0.10,10.77.0.50,1h")
 	testbed.Bridge(t, ns, "br0")
 	testbed.Macvlan(t, ns, "mv0", "eth1", "")
 	testbed.Tuntap(t, ns, "tun0", "tun")
@@ -196,36 +192,4 @@ func mapsKeys[K comparable, V any](m map[K]V) []K {
 		out = append(out, k)
 	}
 	return out
-}
-
-// startDnsmasq serves DHCPv4 on link in ns until cleanup.
-func startDnsmasq(t *testing.T, ns *testbed.Netns, link, pool string) {
-	t.Helper()
-	if _, err := exec.LookPath("dnsmasq"); err != nil {
-		t.Skip("dnsmasq not installed")
-	}
-	dir := t.TempDir()
-	cmd := ns.Command(context.Background(), "dnsmasq", "--no-daemon", "--conf-file=/dev/null", "--port=0",
-		"--interface="+link, "--bind-interfaces", "--except-interface=lo",
-		"--dhcp-range="+pool+",1h", "--dhcp-leasefile="+filepath.Join(dir, "leases"),
-		"--pid-file="+filepath.Join(dir, "pid"), "--user=root")
-	var out strings.Builder
-	cmd.Stdout, cmd.Stderr = &out, &out
-	if err := cmd.Start(); err != nil {
-		t.Fatalf("dnsmasq: %v", err)
-	}
-	t.Cleanup(func() {
-		_ = cmd.Process.Signal(syscall.SIGTERM)
-		done := make(chan struct{})
-		go func() { _ = cmd.Wait(); close(done) }()
-		select {
-		case <-done:
-		case <-time.After(10 * time.Second):
-			_ = cmd.Process.Kill()
-			<-done
-		}
-		if t.Failed() {
-			t.Logf("dnsmasq output:\n%s", out.String())
-		}
-	})
 }
