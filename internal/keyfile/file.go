@@ -82,6 +82,20 @@ type Loaded struct {
 	Info fs.FileInfo
 }
 
+// readKeyFile reads and parses one file of the keyfile directories
+// (profiles and .nmmeta files alike); failures are FileErrors naming it.
+func readKeyFile(path string) (*gkeyfile.File, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, &FileError{path, err.Error()}
+	}
+	kf, err := gkeyfile.Parse(data)
+	if err != nil {
+		return nil, &FileError{path, err.Error()}
+	}
+	return kf, nil
+}
+
 // ReadFile loads and normalizes one profile file. profileDir is the
 // directory whose path seeds the UUID of a profile without one (the /etc
 // directory); empty means the file's own directory. Warnings about single
@@ -92,13 +106,9 @@ func ReadFile(path, profileDir string, warn func(Warning)) (*Loaded, error) {
 	if err != nil {
 		return nil, err
 	}
-	data, err := os.ReadFile(path)
+	kf, err := readKeyFile(path)
 	if err != nil {
-		return nil, &FileError{path, err.Error()}
-	}
-	kf, err := gkeyfile.Parse(data)
-	if err != nil {
-		return nil, &FileError{path, err.Error()}
+		return nil, err
 	}
 	dir, base := filepath.Split(path)
 	dir = filepath.Clean(dir)
@@ -205,13 +215,9 @@ func ReadNMMeta(path string) (*NMMeta, error) {
 	}
 	m := &NMMeta{UUID: u}
 	if fi.Mode().IsRegular() {
-		data, err := os.ReadFile(path)
+		kf, err := readKeyFile(path)
 		if err != nil {
-			return nil, &FileError{path, err.Error()}
-		}
-		kf, err := gkeyfile.Parse(data)
-		if err != nil {
-			return nil, &FileError{path, err.Error()}
+			return nil, err
 		}
 		g := kf.Group("nmmeta")
 		if g == nil {
