@@ -135,18 +135,23 @@ var ip6ConfigFields = []*format.Field{
 
 var dhcpConfigFields = []*format.Field{
 	field("OPTION", func(t any, _ format.GetType) format.Value {
-		opts := t.(*client.DHCPConfig).Options()
-		keys := make([]string, 0, len(opts))
-		for k := range opts {
-			keys = append(keys, k)
-		}
-		sort.Strings(keys)
-		out := make([]string, 0, len(keys))
-		for _, k := range keys {
-			out = append(out, k+" = "+opts[k])
-		}
-		return format.Strv(out)
+		return format.Strv(keyValueLines(t.(*client.DHCPConfig).Options()))
 	}),
+}
+
+// keyValueLines renders a string map as "KEY = VALUE" lines sorted by key,
+// as nmcli shows DHCP options and VPN data.
+func keyValueLines(m map[string]string) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	out := make([]string, 0, len(keys))
+	for _, k := range keys {
+		out = append(out, k+" = "+m[k])
+	}
+	return out
 }
 
 // printIPConfig prints an IP4 or IP6 section; sub selects one of its
