@@ -410,17 +410,9 @@ func doConnectionDown(a *App, _ *command, argv []string) {
 	acs := a.client.ActiveConnections()
 	var found []*client.ActiveConnection
 	for len(args) > 0 {
-		if len(args) == 1 && a.complete {
-			a.completeStrings(args[0], "id", "uuid", "path", "filename", "apath")
-		}
-		selector := ""
-		if isSelector(args[0], true) {
-			selector = args[0]
-			args = args[1:]
-			if len(args) == 0 {
-				a.setError(ExitUserInput, "Error: "+selector+" argument is missing.")
-				return
-			}
+		selector, ok := a.activeSelectorArg(&args)
+		if !ok {
+			return
 		}
 		matches := a.findActive(acs, selector, args[0], len(args) == 1 && a.complete)
 		if len(matches) == 0 {

@@ -741,17 +741,7 @@ var activeVPNFields = []*format.Field{
 		if cn == nil || !cn.Settings().Has("vpn") {
 			return format.Strv(nil)
 		}
-		data := cn.Settings().StrMap("vpn", "data")
-		keys := make([]string, 0, len(data))
-		for k := range data {
-			keys = append(keys, k)
-		}
-		sort.Strings(keys)
-		out := make([]string, 0, len(keys))
-		for _, k := range keys {
-			out = append(out, k+" = "+data[k])
-		}
-		return format.Strv(out)
+		return format.Strv(keyValueLines(cn.Settings().StrMap("vpn", "data")))
 	}),
 }
 
@@ -887,17 +877,9 @@ func (a *App) showConnectionDetails(argv []string, activeOnly bool) {
 	activeCons := a.client.ActiveConnections()
 	newLine := false
 	for len(argv) > 0 {
-		if len(argv) == 1 && a.complete {
-			a.completeStrings(argv[0], "id", "uuid", "path", "filename", "apath")
-		}
-		selector := ""
-		if isSelector(argv[0], true) {
-			selector = argv[0]
-			argv = argv[1:]
-			if len(argv) == 0 {
-				a.setError(ExitUserInput, "Error: "+selector+" argument is missing.")
-				return
-			}
+		selector, ok := a.activeSelectorArg(&argv)
+		if !ok {
+			return
 		}
 		found := a.findConnections(a.client.Connections(), selector, argv[0], len(argv) == 1 && a.complete)
 		var explicit *client.ActiveConnection
@@ -1052,6 +1034,26 @@ func (a *App) activeConnectionDetails(ac *client.ActiveConnection, fields *strin
 		}
 	}
 	return true
+}
+
+// activeSelectorArg reads the optional selector word (id, uuid, path,
+// filename or apath) before a connection argument of "connection show"
+// and "connection down", completing the selector words. *args is not
+// empty. ok is false after an error: a selector with nothing after it.
+func (a *App) activeSelectorArg(args *[]string) (selector string, ok bool) {
+	if len(*args) == 1 && a.complete {
+		a.completeStrings((*args)[0], "id", "uuid", "path", "filename", "apath")
+	}
+	if !isSelector((*args)[0], true) {
+		return "", true
+	}
+	selector = (*args)[0]
+	*args = (*args)[1:]
+	if len(*args) == 0 {
+		a.setError(ExitUserInput, "Error: "+selector+" argument is missing.")
+		return "", false
+	}
+	return selector, true
 }
 
 // oneConnectionArg reads the profile argument of the commands that act on
