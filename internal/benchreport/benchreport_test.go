@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestTableAndJSONMerge(t *testing.T) {
@@ -50,5 +51,27 @@ func TestTableAndJSONMerge(t *testing.T) {
 		if got[k] != v {
 			t.Errorf("%s = %v, want %v", k, got[k], v)
 		}
+	}
+}
+
+func TestAddLatencies(t *testing.T) {
+	var r Report
+	var d []time.Duration
+	for i := 100; i >= 1; i-- {
+		d = append(d, time.Duration(i)*time.Millisecond)
+	}
+	r.AddLatencies("sc", "gonm", d)
+	want := map[string]float64{"latency_p50": 51, "latency_p90": 91, "latency_p99": 100, "latency_max": 100}
+	figs := r.Figures()
+	if len(figs) != len(want) {
+		t.Fatalf("%d figures, want %d: %+v", len(figs), len(want), figs)
+	}
+	for _, f := range figs {
+		if f.Scenario != "sc" || f.Subject != "gonm" || f.Unit != "ms" || f.Value != want[f.Metric] {
+			t.Errorf("figure %+v, want value %v ms", f, want[f.Metric])
+		}
+	}
+	if q := Quantile([]time.Duration{7}, 0.99); q != 7 {
+		t.Errorf("Quantile of one latency = %v", q)
 	}
 }
