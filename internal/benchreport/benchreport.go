@@ -69,6 +69,26 @@ func (r *Report) AddLatencies(scenario, subject string, d []time.Duration) {
 	}
 }
 
+// SampleUntil calls call again and again, timing each call, until done
+// delivers the duration of the work it was measured against (a storm
+// running meanwhile), and returns the latencies and that duration. A
+// failed call ends the sampling with its error.
+func SampleUntil(done <-chan time.Duration, call func() error) ([]time.Duration, time.Duration, error) {
+	var lat []time.Duration
+	for {
+		select {
+		case d := <-done:
+			return lat, d, nil
+		default:
+		}
+		t0 := time.Now()
+		if err := call(); err != nil {
+			return lat, 0, err
+		}
+		lat = append(lat, time.Since(t0))
+	}
+}
+
 // Main is a TestMain for packages whose benchmarks share one report: it
 // runs the tests and benchmarks, publishes r to stdout (and $BENCH_JSON)
 // when they recorded anything, and exits with their status.

@@ -3,6 +3,7 @@ package benchreport
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"os"
 	"path/filepath"
 	"strings"
@@ -73,5 +74,23 @@ func TestAddLatencies(t *testing.T) {
 	}
 	if q := Quantile([]time.Duration{7}, 0.99); q != 7 {
 		t.Errorf("Quantile of one latency = %v", q)
+	}
+}
+
+func TestSampleUntil(t *testing.T) {
+	done := make(chan time.Duration, 1)
+	calls := 0
+	lat, d, err := SampleUntil(done, func() error {
+		if calls++; calls == 3 {
+			done <- 42 * time.Millisecond
+		}
+		return nil
+	})
+	if err != nil || len(lat) != 3 || d != 42*time.Millisecond {
+		t.Errorf("SampleUntil = %d latencies, %v, %v; want 3, 42ms, nil", len(lat), d, err)
+	}
+	boom := errors.New("boom")
+	if _, _, err := SampleUntil(make(chan time.Duration), func() error { return boom }); err != boom {
+		t.Errorf("failing call: err %v", err)
 	}
 }

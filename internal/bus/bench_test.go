@@ -215,21 +215,12 @@ func BenchmarkGetAllWhileLoopBusy(b *testing.B) {
 			stormDone <- time.Since(start)
 		}()
 		obj := client.Object(testbed.BusName, "/org/freedesktop/NetworkManager/Devices/1")
-		var lat []time.Duration
-		var stormTime time.Duration
-	loop:
-		for {
-			select {
-			case stormTime = <-stormDone:
-				break loop
-			default:
-			}
-			t0 := time.Now()
+		lat, stormTime, err := benchreport.SampleUntil(stormDone, func() error {
 			var all map[string]dbus.Variant
-			if err := obj.Call("org.freedesktop.DBus.Properties.GetAll", 0, ifDev).Store(&all); err != nil {
-				b.Fatal(err)
-			}
-			lat = append(lat, time.Since(t0))
+			return obj.Call("org.freedesktop.DBus.Properties.GetAll", 0, ifDev).Store(&all)
+		})
+		if err != nil {
+			b.Fatal(err)
 		}
 		b.StopTimer()
 		const sc = "bus/GetAll-device-during-100k-route-storm"

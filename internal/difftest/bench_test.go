@@ -278,21 +278,12 @@ func BenchmarkReferenceGetAllDuringRouteStorm(b *testing.B) {
 			done <- time.Since(start)
 		}()
 		dev := conn.Object(testbed.BusName, devPath)
-		var lat []time.Duration
-		var storm time.Duration
-	loop:
-		for {
-			select {
-			case storm = <-done:
-				break loop
-			default:
-			}
-			t0 := time.Now()
+		lat, storm, err := benchreport.SampleUntil(done, func() error {
 			var all map[string]dbus.Variant
-			if err := dev.Call("org.freedesktop.DBus.Properties.GetAll", 0, "org.freedesktop.NetworkManager.Device").Store(&all); err != nil {
-				b.Fatal(err)
-			}
-			lat = append(lat, time.Since(t0))
+			return dev.Call("org.freedesktop.DBus.Properties.GetAll", 0, "org.freedesktop.NetworkManager.Device").Store(&all)
+		})
+		if err != nil {
+			b.Fatal(err)
 		}
 		// NetworkManager may still be digesting the storm: measure a few
 		// more calls until it answers quickly again, at most a minute.
