@@ -1198,6 +1198,19 @@ type objlist[T any] struct {
 	remove func(list []T, v T) []T
 }
 
+// appendUnlisted is an objlist add that skips an item when one the same
+// by same is already listed, as libnm's adders refuse duplicates.
+func appendUnlisted[T any](same func(a, b T) bool) func([]T, T) []T {
+	return func(l []T, v T) []T {
+		for _, x := range l {
+			if same(x, v) {
+				return l
+			}
+		}
+		return append(l, v)
+	}
+}
+
 func (o objlist[T]) list(s *Setting, prop string) []T {
 	v, _ := s.Get(prop).([]T)
 	return v
