@@ -40,9 +40,7 @@ func doConnectionUp(a *App, _ *command, argv []string) {
 		key := argv[0]
 		switch key {
 		case "ifname", "ap", "passwd-file":
-			argv = argv[1:]
-			if len(argv) == 0 {
-				a.setError(ExitUserInput, "Error: "+prevWord(orig, argv)+" argument is missing.")
+			if !a.takeValue(orig, &argv) {
 				return
 			}
 		}

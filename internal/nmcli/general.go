@@ -537,6 +537,18 @@ func (a *App) parseOnOff(arg1, arg2 string) (bool, bool) {
 	return false, false
 }
 
+// takeValue steps *argv from an option word to the value that must follow
+// it. Without one it sets nmcli's "argument is missing" error, naming the
+// option, and returns false.
+func (a *App) takeValue(orig []string, argv *[]string) bool {
+	*argv = (*argv)[1:]
+	if len(*argv) == 0 {
+		a.setError(ExitUserInput, "Error: "+prevWord(orig, *argv)+" argument is missing.")
+		return false
+	}
+	return true
+}
+
 // prevWord is the word before argv's current one in orig, which argv is a
 // tail of (nmcli's *(argv - 1)).
 func prevWord(orig, argv []string) string {

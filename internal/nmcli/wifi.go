@@ -259,9 +259,7 @@ func doWifiList(a *App, _ *command, argv []string) {
 		if opt <= 0 {
 			break
 		}
-		argv = argv[1:]
-		if len(argv) == 0 {
-			a.setError(ExitUserInput, "Error: "+prevWord(orig, argv)+" argument is missing.")
+		if !a.takeValue(orig, &argv) {
 			return
 		}
 		switch opt {
@@ -601,9 +599,7 @@ func doWifiConnect(a *App, _ *command, argv []string) {
 		key := argv[0]
 		switch key {
 		case "ifname", "bssid", "password", "wep-key-type", "name", "private", "hidden":
-			argv = argv[1:]
-			if len(argv) == 0 {
-				a.setError(ExitUserInput, "Error: "+prevWord(orig, argv)+" argument is missing.")
+			if !a.takeValue(orig, &argv) {
 				return
 			}
 		}
@@ -905,9 +901,7 @@ func doWifiHotspot(a *App, _ *command, argv []string) {
 		key := argv[0]
 		switch key {
 		case "ifname", "con-name", "ssid", "band", "channel", "password":
-			argv = argv[1:]
-			if len(argv) == 0 {
-				a.setError(ExitUserInput, "Error: "+prevWord(orig, argv)+" argument is missing.")
+			if !a.takeValue(orig, &argv) {
 				return
 			}
 		}
@@ -1205,9 +1199,7 @@ func doWifiRescan(a *App, _ *command, argv []string) {
 				return
 			}
 		case "ssid":
-			argv = argv[1:]
-			if len(argv) == 0 {
-				a.setError(ExitUserInput, "Error: "+prevWord(orig, argv)+" argument is missing.")
+			if !a.takeValue(orig, &argv) {
 				return
 			}
 			ssids = append(ssids, []byte(argv[0]))
@@ -1252,9 +1244,7 @@ func (a *App) wifiIfnameArg(orig []string, argv *[]string, ifname *string, devs 
 		a.setError(ExitUserInput, "Error: '"+prevWord(orig, *argv)+"' cannot repeat.")
 		return false
 	}
-	*argv = (*argv)[1:]
-	if len(*argv) == 0 {
-		a.setError(ExitUserInput, "Error: "+prevWord(orig, *argv)+" argument is missing.")
+	if !a.takeValue(orig, argv) {
 		return false
 	}
 	*ifname = (*argv)[0]
