@@ -10,7 +10,6 @@ import (
 
 	"github.com/godbus/dbus/v5"
 
-	"github.com/gonm/gonm/internal/gkeyfile"
 	"github.com/gonm/gonm/internal/keyfile"
 	"github.com/gonm/gonm/internal/setting"
 	"github.com/gonm/gonm/internal/testbed"
@@ -89,25 +88,11 @@ func gonmStore(d setting.Dict, dir string) (*keyfile.Written, *setting.Connectio
 		return nil, nil, verr
 	}
 	w := keyfile.Write(c, keyfile.WriteOptions{KeyfileDir: dir})
-	back, err := readKeyfileText(w.File.Marshal(), dir)
+	back, err := keyfile.ReadText(w.File.Marshal(), dir)
 	if err != nil {
 		return nil, nil, err
 	}
 	return w, back, nil
-}
-
-// readKeyfileText reads and normalizes keyfile text as the reader of a
-// file in dir.
-func readKeyfileText(text []byte, dir string) (*setting.Connection, error) {
-	kf, err := gkeyfile.Parse(text)
-	if err != nil {
-		return nil, err
-	}
-	c := keyfile.Read(kf, keyfile.ReadOptions{BaseDir: dir})
-	if _, verr := c.Normalize(); verr != nil {
-		return nil, verr
-	}
-	return c, nil
 }
 
 type refProfile struct {
@@ -174,7 +159,7 @@ func TestSettingsMatchReference(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			c, err := readKeyfileText(text, dir)
+			c, err := keyfile.ReadText(text, dir)
 			if err != nil {
 				t.Fatalf("gonm cannot read the reference's keyfile: %v", err)
 			}

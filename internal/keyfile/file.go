@@ -96,6 +96,22 @@ func readKeyFile(path string) (*gkeyfile.File, error) {
 	return kf, nil
 }
 
+// ReadText parses keyfile text and reads and normalizes the profile in it
+// as if from a file in dir (relative paths resolve against dir): the
+// read-back of what Write produced, which the store checks before saving.
+// No file is involved, so nothing fills in a missing id or uuid.
+func ReadText(text []byte, dir string) (*setting.Connection, error) {
+	kf, err := gkeyfile.Parse(text)
+	if err != nil {
+		return nil, err
+	}
+	c := Read(kf, ReadOptions{BaseDir: dir})
+	if _, verr := c.Normalize(); verr != nil {
+		return nil, verr
+	}
+	return c, nil
+}
+
 // ReadFile loads and normalizes one profile file. profileDir is the
 // directory whose path seeds the UUID of a profile without one (the /etc
 // directory); empty means the file's own directory. Warnings about single
