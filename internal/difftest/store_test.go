@@ -83,15 +83,21 @@ func badRequests() []struct {
 	}
 }
 
+// scratchStore is a gonm profile store over empty /etc and /run keyfile
+// directories of the test's own, which it returns with the store.
+func scratchStore(t *testing.T) (store *settings.Store, etc, run string) {
+	keyfile.Owner = os.Getuid()
+	dir := t.TempDir()
+	etc, run = filepath.Join(dir, "etc"), filepath.Join(dir, "run")
+	return settings.New(settings.Options{EtcDir: etc, RunDir: run}), etc, run
+}
+
 // TestAddConnectionErrorsMatchReference sends each bad request to
 // NetworkManager 1.42 and to gonm's store and compares the D-Bus error
 // name and message; gonm's directories must stay as they were.
 func TestAddConnectionErrorsMatchReference(t *testing.T) {
 	conn, _ := reference(t)
-	keyfile.Owner = os.Getuid()
-	dir := t.TempDir()
-	etc, run := filepath.Join(dir, "etc"), filepath.Join(dir, "run")
-	store := settings.New(settings.Options{EtcDir: etc, RunDir: run})
+	store, etc, run := scratchStore(t)
 	// The duplicate-uuid case needs the profile in both.
 	dup := setting.Dict{"connection": sdict{"id": v("first"), "uuid": v(u(1)), "type": v("802-3-ethernet")}}
 	if _, err := addConnection(conn, dup); err != nil {
@@ -148,10 +154,7 @@ func (s refState) String() string {
 // persistent directory after each step.
 func TestUpdate2MatchesReference(t *testing.T) {
 	conn, d := reference(t)
-	keyfile.Owner = os.Getuid()
-	dir := t.TempDir()
-	etc, run := filepath.Join(dir, "etc"), filepath.Join(dir, "run")
-	store := settings.New(settings.Options{EtcDir: etc, RunDir: run})
+	store, etc, run := scratchStore(t)
 	obj := conn.Object(testbed.BusName, nmSettingsPath)
 
 	const uuid = "0c0c0c0c-1d1d-4e4e-8f8f-0a0a0a0a0a01"
