@@ -31,19 +31,26 @@ func reference(t *testing.T) (*dbus.Conn, *testbed.Daemon) {
 	ns.Bus = testbed.StartBus(t, testbed.BusOptions{Policies: []string{testbed.NetworkManagerPolicy}})
 	d := testbed.StartReference(t, ns, testbed.DaemonOptions{Quiet: true})
 	conn := ns.Bus.Conn(t)
+	waitSettings(t, "reference", conn)
+	return conn, d
+}
+
+// waitSettings waits (30 s at most) until a daemon's Settings object
+// answers ListConnections: the daemon has loaded its profiles.
+func waitSettings(t *testing.T, name string, conn *dbus.Conn) {
+	t.Helper()
 	deadline := time.Now().Add(30 * time.Second)
 	for {
 		var paths []dbus.ObjectPath
 		err := conn.Object(testbed.BusName, nmSettingsPath).Call(nmSettingsIface+".ListConnections", 0).Store(&paths)
 		if err == nil {
-			break
+			return
 		}
 		if time.Now().After(deadline) {
-			t.Fatalf("reference Settings not ready: %v", err)
+			t.Fatalf("%s: Settings not ready: %v", name, err)
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
-	return conn, d
 }
 
 func addConnection(conn *dbus.Conn, d setting.Dict) (dbus.ObjectPath, error) {
