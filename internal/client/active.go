@@ -67,13 +67,7 @@ func (a *ActiveConnection) ConnectionPath() dbus.ObjectPath {
 
 // Devices are the devices it runs on.
 func (a *ActiveConnection) Devices() []*Device {
-	var out []*Device
-	for _, p := range a.objPaths(ifaceActive, "Devices") {
-		if d := a.c.Object(p).device(); d != nil {
-			out = append(out, d)
-		}
-	}
-	return out
+	return views(a.c, a.objPaths(ifaceActive, "Devices"), (*Object).device)
 }
 
 // Master is the controller device, for a port.
@@ -121,13 +115,7 @@ func (cp *Checkpoint) RollbackTimeout() uint32 { return cp.u32(ifaceCheckpoint, 
 
 // Devices are the devices the checkpoint covers.
 func (cp *Checkpoint) Devices() []*Device {
-	var out []*Device
-	for _, p := range cp.objPaths(ifaceCheckpoint, "Devices") {
-		if d := cp.c.Object(p).device(); d != nil {
-			out = append(out, d)
-		}
-	}
-	return out
+	return views(cp.c, cp.objPaths(ifaceCheckpoint, "Devices"), (*Object).device)
 }
 
 // AccessPoint is a Wi-Fi access point.

@@ -56,24 +56,12 @@ func (c *Client) ActivatingConnection() *ActiveConnection {
 
 // Devices lists the realized devices, in the daemon's order.
 func (c *Client) Devices() []*Device {
-	out := make([]*Device, 0, len(c.devices))
-	for _, p := range c.devices {
-		if d := c.objects[p].device(); d != nil {
-			out = append(out, d)
-		}
-	}
-	return out
+	return views(c, c.devices, (*Object).device)
 }
 
 // AllDevices lists devices including the ones not realized yet.
 func (c *Client) AllDevices() []*Device {
-	var out []*Device
-	for _, p := range c.mgr().objPaths(ifaceManager, "AllDevices") {
-		if d := c.Object(p).device(); d != nil {
-			out = append(out, d)
-		}
-	}
-	return out
+	return views(c, c.mgr().objPaths(ifaceManager, "AllDevices"), (*Object).device)
 }
 
 // DeviceByIface finds a realized device by interface name.
@@ -88,24 +76,12 @@ func (c *Client) DeviceByIface(iface string) *Device {
 
 // ActiveConnections lists the active connections, in the daemon's order.
 func (c *Client) ActiveConnections() []*ActiveConnection {
-	out := make([]*ActiveConnection, 0, len(c.activeConns))
-	for _, p := range c.activeConns {
-		if a := c.objects[p].active(); a != nil {
-			out = append(out, a)
-		}
-	}
-	return out
+	return views(c, c.activeConns, (*Object).active)
 }
 
 // Checkpoints lists the checkpoints.
 func (c *Client) Checkpoints() []*Checkpoint {
-	var out []*Checkpoint
-	for _, p := range c.mgr().objPaths(ifaceManager, "Checkpoints") {
-		if cp := c.Object(p).checkpoint(); cp != nil {
-			out = append(out, cp)
-		}
-	}
-	return out
+	return views(c, c.mgr().objPaths(ifaceManager, "Checkpoints"), (*Object).checkpoint)
 }
 
 // Enable turns networking on or off.

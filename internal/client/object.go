@@ -94,6 +94,20 @@ func (o *Object) strMap(iface, name string) map[string]string {
 	return propAs[map[string]string](o, iface, name)
 }
 
+// views resolves object paths (a list property, or the client's lists of
+// devices, active connections and profiles) to typed views, in order;
+// view is Object.device, Object.active and the like, and paths of objects
+// not cached or of another kind are left out.
+func views[T any](c *Client, paths []dbus.ObjectPath, view func(*Object) *T) []*T {
+	out := make([]*T, 0, len(paths))
+	for _, p := range paths {
+		if v := view(c.Object(p)); v != nil {
+			out = append(out, v)
+		}
+	}
+	return out
+}
+
 // kind is the libnm class family an object belongs to, chosen once from
 // its interfaces when it first appears.
 type kind int

@@ -132,13 +132,7 @@ func (o *Object) AsConnection() *Connection { return o.connection() }
 // Connections lists the profiles, in NetworkManager's order. Profiles
 // whose settings have not been loaded yet are left out, as libnm does.
 func (c *Client) Connections() []*Connection {
-	out := make([]*Connection, 0, len(c.connections))
-	for _, p := range c.connections {
-		if cn := c.objects[p].connection(); cn != nil {
-			out = append(out, cn)
-		}
-	}
-	return out
+	return views(c, c.connections, (*Object).connection)
 }
 
 // ConnectionByPath returns the profile at path, or nil.
