@@ -11,17 +11,7 @@ import (
 // its kind's interface).
 type Device struct{ *Object }
 
-func (o *Object) device() *Device {
-	if o == nil || o.kind != kindDevice {
-		return nil
-	}
-	if v, ok := o.view.(*Device); ok {
-		return v
-	}
-	v := &Device{o}
-	o.view = v
-	return v
-}
+func (o *Object) device() *Device { return viewOf[Device](o, kindDevice) }
 
 // AsDevice returns the object's device view, or nil.
 func (o *Object) AsDevice() *Device { return o.device() }

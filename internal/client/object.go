@@ -1,6 +1,8 @@
 package client
 
 import (
+	"slices"
+
 	"github.com/godbus/dbus/v5"
 )
 
@@ -92,6 +94,21 @@ func (o *Object) dicts(iface, name string) []map[string]dbus.Variant {
 }
 func (o *Object) strMap(iface, name string) map[string]string {
 	return propAs[map[string]string](o, iface, name)
+}
+
+// viewOf returns the object's typed view (Device, ActiveConnection ...),
+// made on first use and kept, so that a view stays the same pointer for
+// the object's life; objects not of one of kinds have none.
+func viewOf[T ~struct{ *Object }](o *Object, kinds ...kind) *T {
+	if o == nil || !slices.Contains(kinds, o.kind) {
+		return nil
+	}
+	if v, ok := o.view.(*T); ok {
+		return v
+	}
+	v := &T{o}
+	o.view = v
+	return v
 }
 
 // views resolves object paths (a list property, or the client's lists of

@@ -114,17 +114,7 @@ func (s Settings) ReadOnly() bool { return s.Bool("connection", "read-only", fal
 // Connection is a profile (org.freedesktop.NetworkManager.Settings.Connection).
 type Connection struct{ *Object }
 
-func (o *Object) connection() *Connection {
-	if o == nil || o.kind != kindConnection {
-		return nil
-	}
-	if v, ok := o.view.(*Connection); ok {
-		return v
-	}
-	v := &Connection{o}
-	o.view = v
-	return v
-}
+func (o *Object) connection() *Connection { return viewOf[Connection](o, kindConnection) }
 
 // AsConnection returns the object's profile view, or nil.
 func (o *Object) AsConnection() *Connection { return o.connection() }
