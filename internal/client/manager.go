@@ -196,19 +196,25 @@ func (c *Client) AddAndActivateConnectionAsync(ctx context.Context, s Settings, 
 		})
 }
 
-// waitActive delivers the active connection at path. The daemon exports
-// it before replying, so it is normally cached already; if its signals
-// are still in flight, wait for it to appear.
+// waitActive delivers the active connection at path.
 func (c *Client) waitActive(path dbus.ObjectPath, done func(*ActiveConnection, error)) {
-	if a := c.Object(path).active(); a != nil {
-		done(a, nil)
+	whenCached(c, path, (*Object).active, done)
+}
+
+// whenCached delivers the view of the object at path a call has just
+// created. The daemon exports an object before replying, so it is
+// normally cached already; if its signals are still in flight, it waits
+// for the object to appear.
+func whenCached[T any](c *Client, path dbus.ObjectPath, view func(*Object) *T, done func(*T, error)) {
+	if v := view(c.Object(path)); v != nil {
+		done(v, nil)
 		return
 	}
 	var unsub func()
 	unsub = c.Subscribe(func(ev Event) {
 		if ev.Kind == ObjectAdded && ev.Object.path == path {
 			unsub()
-			done(ev.Object.active(), nil)
+			done(view(ev.Object), nil)
 		}
 	})
 }
@@ -280,17 +286,7 @@ func (c *Client) CheckpointCreateAsync(ctx context.Context, devs []*Device, time
 			done(nil, wrapCallError(err))
 			return
 		}
-		if cp := c.Object(p).checkpoint(); cp != nil {
-			done(cp, nil)
-			return
-		}
-		var unsub func()
-		unsub = c.Subscribe(func(ev Event) {
-			if ev.Kind == ObjectAdded && ev.Object.path == p {
-				unsub()
-				done(ev.Object.checkpoint(), nil)
-			}
-		})
+		whenCached(c, p, (*Object).checkpoint, done)
 	})
 }
 
