@@ -160,9 +160,10 @@ func (d *BridgeData) equal(o LinkData) bool {
 
 // attrs pairs each IFLA_BR_* attribute gonm keeps with its field, once
 // for both directions: encode sends the fields Set names, parseBridge
-// fills them from the kernel's answer.
-func (d *BridgeData) attrs() []linkAttr {
-	return []linkAttr{
+// fills them from the kernel's answer. It is an array so that it costs no
+// allocation per bridge.
+func (d *BridgeData) attrs() [17]linkAttr {
+	return [17]linkAttr{
 		{unix.IFLA_BR_FORWARD_DELAY, &d.ForwardDelay},
 		{unix.IFLA_BR_HELLO_TIME, &d.HelloTime},
 		{unix.IFLA_BR_MAX_AGE, &d.MaxAge},
