@@ -48,54 +48,6 @@ func (r *reader) readSriovVFs(s *setting.Setting, p *setting.Property) {
 	}
 }
 
-func (r *reader) readQdiscs(s *setting.Setting, p *setting.Property) {
-	g := r.lookup(s.Name())
-	if g == nil {
-		return
-	}
-	var out []setting.TCQdisc
-	for _, k := range g.Keys() {
-		parent, ok := strings.CutPrefix(k, "qdisc.")
-		if !ok {
-			continue
-		}
-		v, _, _ := g.String(k)
-		q, err := setting.QdiscFromString(setting.TCValue(parent, v))
-		if err != nil {
-			r.warn(k, p.Name, SeverityWarn, "invalid qdisc: %v", err)
-			continue
-		}
-		out = append(out, q)
-	}
-	if len(out) > 0 {
-		s.MustSet(p.Name, out)
-	}
-}
-
-func (r *reader) readTfilters(s *setting.Setting, p *setting.Property) {
-	g := r.lookup(s.Name())
-	if g == nil {
-		return
-	}
-	var out []setting.TCTfilter
-	for _, k := range g.Keys() {
-		parent, ok := strings.CutPrefix(k, "tfilter.")
-		if !ok {
-			continue
-		}
-		v, _, _ := g.String(k)
-		f, err := setting.TfilterFromString(setting.TCValue(parent, v))
-		if err != nil {
-			r.warn(k, p.Name, SeverityWarn, "invalid tfilter: %v", err)
-			continue
-		}
-		out = append(out, f)
-	}
-	if len(out) > 0 {
-		s.MustSet(p.Name, out)
-	}
-}
-
 // --- WireGuard peers: one [wireguard-peer.PUBLIC-KEY] group each ---
 
 func (r *reader) readWireGuardPeer(g *gkeyfile.Group) {

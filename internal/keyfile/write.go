@@ -403,30 +403,6 @@ func (w *writer) writeAddrGenMode(s *setting.Setting, p *setting.Property) {
 	w.group(s.Name()).SetString(p.Name, name)
 }
 
-func (w *writer) writeBridgeVlans(s *setting.Setting, p *setting.Property) {
-	vlans, _ := s.Get(p.Name).([]setting.BridgeVlan)
-	if len(vlans) == 0 {
-		return
-	}
-	parts := make([]string, len(vlans))
-	for i, v := range vlans {
-		parts[i] = setting.EscapeTokens(v.String(), ",")
-	}
-	w.group(s.Name()).SetString(p.Name, strings.Join(parts, ","))
-}
-
-func (w *writer) writeRanges(s *setting.Setting, p *setting.Property) {
-	ranges, _ := s.Get(p.Name).([]setting.OvsTrunk)
-	if len(ranges) == 0 {
-		return
-	}
-	parts := make([]string, len(ranges))
-	for i, r := range ranges {
-		parts[i] = setting.EscapeTokens(r.String(), ",")
-	}
-	w.group(s.Name()).SetString(p.Name, strings.Join(parts, ","))
-}
-
 // writeHash writes a dictionary as keys of the setting's group (bond
 // options, user data, vpn data), sorted and encoded.
 func (w *writer) writeHash(s *setting.Setting, p *setting.Property) {
@@ -480,22 +456,6 @@ func (w *writer) writeSriovVFs(s *setting.Setting, p *setting.Property) {
 	for _, vf := range vfs {
 		idx, _ := vf.Attrs["index"].Value().(uint32)
 		g.SetString("vf."+strconv.FormatUint(uint64(idx), 10), setting.SriovVFDetail(vf))
-	}
-}
-
-func (w *writer) writeQdiscs(s *setting.Setting, p *setting.Property) {
-	qs, _ := s.Get(p.Name).([]setting.TCQdisc)
-	g := w.group(s.Name())
-	for _, q := range qs {
-		g.SetString("qdisc."+setting.TCParentKey(setting.TCU32Attr(q.Attrs, "parent")), setting.QdiscRest(q))
-	}
-}
-
-func (w *writer) writeTfilters(s *setting.Setting, p *setting.Property) {
-	fs, _ := s.Get(p.Name).([]setting.TCTfilter)
-	g := w.group(s.Name())
-	for _, f := range fs {
-		g.SetString("tfilter."+setting.TCParentKey(setting.TCU32Attr(f.Attrs, "parent")), setting.TfilterRest(f))
 	}
 }
 
