@@ -13,15 +13,6 @@ import (
 
 type dbusVariant = dbus.Variant
 
-func sortedNames[V any](m map[string]V) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	slices.Sort(out)
-	return out
-}
-
 func (r *reader) readSriovVFs(s *setting.Setting, p *setting.Property) {
 	g := r.lookup(s.Name())
 	if g == nil {

@@ -3,6 +3,7 @@ package keyfile
 import (
 	"encoding/base64"
 	"fmt"
+	"maps"
 	"path/filepath"
 	"slices"
 	"strconv"
@@ -408,7 +409,7 @@ func (w *writer) writeAddrGenMode(s *setting.Setting, p *setting.Property) {
 func (w *writer) writeHash(s *setting.Setting, p *setting.Property) {
 	m := s.StrDict(p.Name)
 	g := w.group(s.Name())
-	for _, k := range sortedNames(m) {
+	for _, k := range slices.Sorted(maps.Keys(m)) {
 		g.SetString(EncodeKey(k), m[k])
 	}
 }
@@ -418,7 +419,7 @@ func (w *writer) writeHash(s *setting.Setting, p *setting.Property) {
 func (w *writer) writeVPNSecrets(s *setting.Setting, p *setting.Property) {
 	secrets := s.StrDict(p.Name)
 	data := s.StrDict("data")
-	for _, k := range sortedNames(secrets) {
+	for _, k := range slices.Sorted(maps.Keys(secrets)) {
 		if f, ok := data[k+"-flags"]; ok {
 			if n, ok := setting.ParseInt(f, 10, 0, 1<<32-1); !ok || n != 0 {
 				continue
@@ -431,7 +432,7 @@ func (w *writer) writeVPNSecrets(s *setting.Setting, p *setting.Property) {
 func (w *writer) writeStrdictData(s *setting.Setting, p *setting.Property) {
 	m := s.StrDict(p.Name)
 	g := w.group(s.Name())
-	for _, k := range sortedNames(m) {
+	for _, k := range slices.Sorted(maps.Keys(m)) {
 		g.SetString(strdictDataPrefix+EncodeKey(k), m[k])
 	}
 }
@@ -445,7 +446,7 @@ func (w *writer) writeS390(s *setting.Setting, p *setting.Property) {
 		w.kf.AddGroup("ethernet")
 	}
 	g := w.kf.AddGroup(groupEthernetS390)
-	for _, k := range sortedNames(m) {
+	for _, k := range slices.Sorted(maps.Keys(m)) {
 		g.SetString(EncodeKey(k), m[k])
 	}
 }

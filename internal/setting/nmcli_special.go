@@ -3,6 +3,7 @@ package setting
 import (
 	"errors"
 	"fmt"
+	"maps"
 	"math"
 	"net/netip"
 	"slices"
@@ -886,7 +887,7 @@ func (priorityMapType) supportsRemove() bool { return true }
 // vpnOptionsShow renders vpn.data or vpn.secrets: "k = v, k2 = v2".
 func vpnOptionsShow(c *getCtx) (string, bool) {
 	m := c.s.StrDict(c.p.Name)
-	keys := slices.Sorted(mapKeys(m))
+	keys := slices.Sorted(maps.Keys(m))
 	parts := make([]string, len(keys))
 	for i, k := range keys {
 		parts[i] = escapeOptionKey(k) + " = " + escapeOptionValue(m[k])

@@ -3,6 +3,7 @@ package setting
 import (
 	"errors"
 	"fmt"
+	"maps"
 	"math"
 	"slices"
 	"strconv"
@@ -106,7 +107,7 @@ func gobjectGet(c *getCtx) (string, bool) {
 	case []byte:
 		return strings.ToUpper(fmt.Sprintf("%x", x)), len(x) == 0
 	case map[string]string:
-		keys := slices.Sorted(mapKeys(x))
+		keys := slices.Sorted(maps.Keys(x))
 		parts := make([]string, len(keys))
 		for i, k := range keys {
 			parts[i] = escapeOptionKey(k) + "=" + escapeOptionValue(x[k])
@@ -114,16 +115,6 @@ func gobjectGet(c *getCtx) (string, bool) {
 		return strings.Join(parts, ","), len(x) == 0
 	}
 	return "", def
-}
-
-func mapKeys(m map[string]string) func(func(string) bool) {
-	return func(yield func(string) bool) {
-		for k := range m {
-			if !yield(k) {
-				return
-			}
-		}
-	}
 }
 
 // readOnlyType is shown but cannot be set from nmcli.

@@ -2,8 +2,10 @@ package settings
 
 import (
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 
 	"github.com/godbus/dbus/v5"
 
@@ -40,7 +42,7 @@ const (
 // plugin asked for, "" for any.
 func CheckArgs(args map[string]dbus.Variant) (plugin string, err error) {
 	seen := false
-	for _, name := range sortedKeys(args) {
+	for _, name := range slices.Sorted(maps.Keys(args)) {
 		v := args[name]
 		if p, ok := v.Value().(string); ok && name == "plugin" && !seen {
 			plugin, seen = p, true
