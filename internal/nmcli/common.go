@@ -1,6 +1,8 @@
 package nmcli
 
 import (
+	"maps"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -51,11 +53,7 @@ func formatAttributes(attrs map[string]dbus.Variant, sep, kv byte) string {
 	if len(attrs) == 0 {
 		return ""
 	}
-	keys := make([]string, 0, len(attrs))
-	for k := range attrs {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
+	keys := slices.Sorted(maps.Keys(attrs))
 	var b strings.Builder
 	first := true
 	escape := func(s string) {
@@ -142,11 +140,7 @@ var dhcpConfigFields = []*format.Field{
 // keyValueLines renders a string map as "KEY = VALUE" lines sorted by key,
 // as nmcli shows DHCP options and VPN data.
 func keyValueLines(m map[string]string) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
+	keys := slices.Sorted(maps.Keys(m))
 	out := make([]string, 0, len(keys))
 	for _, k := range keys {
 		out = append(out, k+" = "+m[k])
