@@ -23,18 +23,11 @@ func tokenListProp[T fmt.Stringer](parse func(string) (T, error), what string) s
 			if !ok || v == "" {
 				return
 			}
-			var list []T
+			var raw []rawItem
 			for _, tok := range setting.EscapedTokensSplit(v, ",") {
-				item, err := parse(tok)
-				if err != nil {
-					r.warn(p.Name, p.Name, SeverityWarn, "invalid "+what+": %v", err)
-					continue
-				}
-				list = append(list, item)
+				raw = append(raw, rawItem{key: p.Name, text: tok})
 			}
-			if len(list) > 0 {
-				s.MustSet(p.Name, list)
-			}
+			setItems(r, s, p, raw, parse, what)
 		},
 		write: func(w *writer, s *setting.Setting, p *setting.Property) {
 			list, _ := s.Get(p.Name).([]T)
@@ -62,23 +55,14 @@ func tcListProp[T any](kind string, parse func(string) (T, error), attrs func(T)
 			if g == nil {
 				return
 			}
-			var list []T
+			var raw []rawItem
 			for _, k := range g.Keys() {
-				parent, ok := strings.CutPrefix(k, kind+".")
-				if !ok {
-					continue
+				if parent, ok := strings.CutPrefix(k, kind+"."); ok {
+					v, _, _ := g.String(k)
+					raw = append(raw, rawItem{key: k, text: setting.TCValue(parent, v)})
 				}
-				v, _, _ := g.String(k)
-				item, err := parse(setting.TCValue(parent, v))
-				if err != nil {
-					r.warn(k, p.Name, SeverityWarn, "invalid "+kind+": %v", err)
-					continue
-				}
-				list = append(list, item)
 			}
-			if len(list) > 0 {
-				s.MustSet(p.Name, list)
-			}
+			setItems(r, s, p, raw, parse, kind)
 		},
 		write: func(w *writer, s *setting.Setting, p *setting.Property) {
 			list, _ := s.Get(p.Name).([]T)
@@ -87,5 +71,27 @@ func tcListProp[T any](kind string, parse func(string) (T, error), attrs func(T)
 				g.SetString(kind+"."+setting.TCParentKey(setting.TCU32Attr(attrs(item), "parent")), rest(item))
 			}
 		},
+	}
+}
+
+// rawItem is one item of a list as the file has it, and the key it was
+// found under (for warnings).
+type rawItem struct{ key, text string }
+
+// setItems parses the items of a list property, warns about (as "invalid
+// WHAT") and drops the bad ones, and sets the property to the good ones,
+// if any.
+func setItems[T any](r *reader, s *setting.Setting, p *setting.Property, raw []rawItem, parse func(string) (T, error), what string) {
+	var list []T
+	for _, it := range raw {
+		item, err := parse(it.text)
+		if err != nil {
+			r.warn(it.key, p.Name, SeverityWarn, "invalid "+what+": %v", err)
+			continue
+		}
+		list = append(list, item)
+	}
+	if len(list) > 0 {
+		s.MustSet(p.Name, list)
 	}
 }
