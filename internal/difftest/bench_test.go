@@ -30,15 +30,7 @@ import (
 
 var report benchreport.Report
 
-func TestMain(m *testing.M) {
-	code := m.Run()
-	if len(report.Figures()) > 0 {
-		if err := report.Publish(os.Stdout); err != nil {
-			fmt.Fprintln(os.Stderr, err)
-		}
-	}
-	os.Exit(code)
-}
+func TestMain(m *testing.M) { benchreport.Main(m, &report) }
 
 const refSubject = "NetworkManager-1.42"
 
@@ -308,21 +300,12 @@ func BenchmarkReferenceGetAllDuringRouteStorm(b *testing.B) {
 			done <- time.Since(start)
 		}()
 		dev := conn.Object(testbed.BusName, devPath)
-		var lat []time.Duration
-		var storm time.Duration
-	loop:
-		for {
-			select {
-			case storm = <-done:
-				break loop
-			default:
-			}
-			t0 := time.Now()
+		lat, storm, err := benchreport.SampleUntil(done, func() error {
 			var all map[string]dbus.Variant
-			if err := dev.Call("org.freedesktop.DBus.Properties.GetAll", 0, "org.freedesktop.NetworkManager.Device").Store(&all); err != nil {
-				b.Fatal(err)
-			}
-			lat = append(lat, time.Since(t0))
+			return dev.Call("org.freedesktop.DBus.Properties.GetAll", 0, "org.freedesktop.NetworkManager.Device").Store(&all)
+		})
+		if err != nil {
+			b.Fatal(err)
 		}
 		// NetworkManager may still be digesting the storm: measure a few
 		// more calls until it answers quickly again, at most a minute.
