@@ -9,7 +9,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"slices"
 	"strings"
 	"sync"
 	"syscall"
@@ -37,14 +36,7 @@ const refSubject = "NetworkManager-1.42"
 func addLatencies(scenario string, d []time.Duration) { addLatenciesFor(refSubject, scenario, d) }
 
 func addLatenciesFor(subject, scenario string, d []time.Duration) {
-	slices.Sort(d)
-	at := func(q float64) time.Duration { return d[min(len(d)-1, int(q*float64(len(d))))] }
-	for _, f := range []struct {
-		m string
-		v time.Duration
-	}{{"latency_p50", at(0.5)}, {"latency_p90", at(0.9)}, {"latency_p99", at(0.99)}, {"latency_max", d[len(d)-1]}} {
-		report.Add(benchreport.Figure{Scenario: scenario, Subject: subject, Metric: f.m, Value: float64(f.v.Microseconds()) / 1000, Unit: "ms"})
-	}
+	report.AddLatencies(scenario, subject, d)
 }
 
 func encodedSize(msg *dbus.Message) int {
