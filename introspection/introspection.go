@@ -133,6 +133,39 @@ func (i *Interface) Property(name string) (*Property, bool) {
 	return nil, false
 }
 
+// Members lists the interface's methods, signals and properties as sorted
+// one-line descriptions (kind, name, argument directions and types,
+// property type and access), so that two descriptions of an interface,
+// such as gonm's file and a daemon's Introspect answer, compare member by
+// member. Argument names and annotations are left out: they are not part
+// of what a client sees on the bus.
+func (i *Interface) Members() []string {
+	var out []string
+	for _, m := range i.Methods {
+		var args []string
+		for _, a := range m.Args {
+			d := a.Direction
+			if d == "" {
+				d = "in"
+			}
+			args = append(args, d+":"+a.Type)
+		}
+		out = append(out, "method "+m.Name+"("+strings.Join(args, ",")+")")
+	}
+	for _, s := range i.Signals {
+		var args []string
+		for _, a := range s.Args {
+			args = append(args, a.Type)
+		}
+		out = append(out, "signal "+s.Name+"("+strings.Join(args, ",")+")")
+	}
+	for _, p := range i.Properties {
+		out = append(out, "property "+p.Name+" "+p.Type+" "+p.Access)
+	}
+	slices.Sort(out)
+	return out
+}
+
 type node struct {
 	Interfaces []Interface `xml:"interface"`
 }

@@ -150,18 +150,25 @@ func TestStandardInterfaces(t *testing.T) {
 	}
 }
 
+// reparse renders an interface as a document of its own and parses it
+// back, failing the test when the rendering does not parse.
+func reparse(t *testing.T, it *Interface) *Interface {
+	t.Helper()
+	var b strings.Builder
+	b.WriteString("<node>\n")
+	it.WriteXML(&b, "  ")
+	b.WriteString("</node>\n")
+	back, err := Parse([]byte(b.String()))
+	if err != nil || len(back) != 1 {
+		t.Fatalf("%s: rendered XML does not parse: %v\n%s", it.Name, err, b.String())
+	}
+	return back[0]
+}
+
 func TestWriteXMLRoundTrip(t *testing.T) {
 	all, _ := All()
 	for _, it := range all {
-		var b strings.Builder
-		b.WriteString("<node>\n")
-		it.WriteXML(&b, "  ")
-		b.WriteString("</node>\n")
-		back, err := Parse([]byte(b.String()))
-		if err != nil || len(back) != 1 {
-			t.Fatalf("%s: rendered XML does not parse: %v\n%s", it.Name, err, b.String())
-		}
-		compareInterface(t, back[0], it, nil)
+		compareInterface(t, reparse(t, it), it, nil)
 	}
 }
 
@@ -220,17 +227,26 @@ func FuzzParse(f *testing.F) {
 		}
 		// What parses renders and parses again to the same members.
 		for _, it := range ifaces {
-			var b strings.Builder
-			b.WriteString("<node>\n")
-			it.WriteXML(&b, "  ")
-			b.WriteString("</node>\n")
-			back, err := Parse([]byte(b.String()))
-			if err != nil || len(back) != 1 {
-				t.Fatalf("rendered XML does not parse: %v\n%s", err, b.String())
-			}
-			if len(back[0].Methods) != len(it.Methods) || len(back[0].Properties) != len(it.Properties) || len(back[0].Signals) != len(it.Signals) {
+			back := reparse(t, it)
+			if len(back.Methods) != len(it.Methods) || len(back.Properties) != len(it.Properties) || len(back.Signals) != len(it.Signals) {
 				t.Fatalf("round trip changed %s", it.Name)
 			}
 		}
 	})
+}
+
+func TestMembers(t *testing.T) {
+	ifs, err := Parse([]byte(`<node><interface name="org.example.X">
+  <method name="Go"><arg name="a" type="s"/><arg name="r" type="o" direction="out"/></method>
+  <signal name="Changed"><arg name="v" type="a{sv}"/></signal>
+  <property name="Name" type="s" access="readwrite"/>
+  <method name="Stop"/>
+</interface></node>`))
+	if err != nil || len(ifs) != 1 {
+		t.Fatalf("Parse: %v, %d interfaces", err, len(ifs))
+	}
+	want := []string{"method Go(in:s,out:o)", "method Stop()", "property Name s readwrite", "signal Changed(a{sv})"}
+	if got := ifs[0].Members(); !slices.Equal(got, want) {
+		t.Errorf("Members() = %q, want %q", got, want)
+	}
 }

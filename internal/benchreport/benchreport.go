@@ -9,9 +9,11 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
+	"testing"
 	"text/tabwriter"
 	"time"
 )
@@ -45,6 +47,59 @@ func (r *Report) Figures() []Figure {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	return append([]Figure(nil), r.figures...)
+}
+
+// Quantile is the q-quantile (0 to 1) of sorted latencies, by nearest
+// rank rounded down; the last one for q = 1.
+func Quantile(sorted []time.Duration, q float64) time.Duration {
+	return sorted[min(len(sorted)-1, int(q*float64(len(sorted))))]
+}
+
+// AddLatencies records the median, 90th and 99th percentiles and the
+// maximum of a scenario's latencies (latency_p50 ... latency_max, in
+// milliseconds) for subject. It sorts d in place; d must not be empty.
+func (r *Report) AddLatencies(scenario, subject string, d []time.Duration) {
+	slices.Sort(d)
+	for _, f := range []struct {
+		metric string
+		q      float64
+	}{{"latency_p50", 0.5}, {"latency_p90", 0.9}, {"latency_p99", 0.99}, {"latency_max", 1}} {
+		r.Add(Figure{Scenario: scenario, Subject: subject, Metric: f.metric,
+			Value: float64(Quantile(d, f.q).Microseconds()) / 1000, Unit: "ms"})
+	}
+}
+
+// SampleUntil calls call again and again, timing each call, until done
+// delivers the duration of the work it was measured against (a storm
+// running meanwhile), and returns the latencies and that duration. A
+// failed call ends the sampling with its error.
+func SampleUntil(done <-chan time.Duration, call func() error) ([]time.Duration, time.Duration, error) {
+	var lat []time.Duration
+	for {
+		select {
+		case d := <-done:
+			return lat, d, nil
+		default:
+		}
+		t0 := time.Now()
+		if err := call(); err != nil {
+			return lat, 0, err
+		}
+		lat = append(lat, time.Since(t0))
+	}
+}
+
+// Main is a TestMain for packages whose benchmarks share one report: it
+// runs the tests and benchmarks, publishes r to stdout (and $BENCH_JSON)
+// when they recorded anything, and exits with their status.
+func Main(m *testing.M, r *Report) {
+	code := m.Run()
+	if len(r.Figures()) > 0 {
+		if err := r.Publish(os.Stdout); err != nil {
+			fmt.Fprintln(os.Stderr, err)
+		}
+	}
+	os.Exit(code)
 }
 
 // WriteTable prints one table per scenario: a row per metric, a column per

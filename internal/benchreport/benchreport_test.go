@@ -3,10 +3,12 @@ package benchreport
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestTableAndJSONMerge(t *testing.T) {
@@ -50,5 +52,45 @@ func TestTableAndJSONMerge(t *testing.T) {
 		if got[k] != v {
 			t.Errorf("%s = %v, want %v", k, got[k], v)
 		}
+	}
+}
+
+func TestAddLatencies(t *testing.T) {
+	var r Report
+	var d []time.Duration
+	for i := 100; i >= 1; i-- {
+		d = append(d, time.Duration(i)*time.Millisecond)
+	}
+	r.AddLatencies("sc", "gonm", d)
+	want := map[string]float64{"latency_p50": 51, "latency_p90": 91, "latency_p99": 100, "latency_max": 100}
+	figs := r.Figures()
+	if len(figs) != len(want) {
+		t.Fatalf("%d figures, want %d: %+v", len(figs), len(want), figs)
+	}
+	for _, f := range figs {
+		if f.Scenario != "sc" || f.Subject != "gonm" || f.Unit != "ms" || f.Value != want[f.Metric] {
+			t.Errorf("figure %+v, want value %v ms", f, want[f.Metric])
+		}
+	}
+	if q := Quantile([]time.Duration{7}, 0.99); q != 7 {
+		t.Errorf("Quantile of one latency = %v", q)
+	}
+}
+
+func TestSampleUntil(t *testing.T) {
+	done := make(chan time.Duration, 1)
+	calls := 0
+	lat, d, err := SampleUntil(done, func() error {
+		if calls++; calls == 3 {
+			done <- 42 * time.Millisecond
+		}
+		return nil
+	})
+	if err != nil || len(lat) != 3 || d != 42*time.Millisecond {
+		t.Errorf("SampleUntil = %d latencies, %v, %v; want 3, 42ms, nil", len(lat), d, err)
+	}
+	boom := errors.New("boom")
+	if _, _, err := SampleUntil(make(chan time.Duration), func() error { return boom }); err != boom {
+		t.Errorf("failing call: err %v", err)
 	}
 }

@@ -5,7 +5,6 @@ import (
 	"context"
 	"encoding/binary"
 	"fmt"
-	"os"
 	"slices"
 	"sync"
 	"testing"
@@ -101,33 +100,18 @@ func encodedSize(msg *dbus.Message) int {
 	return buf.Len()
 }
 
-func percentiles(d []time.Duration) (p50, p90, p99, max time.Duration) {
+// median and p99 of latencies (sorted in place), for b.ReportMetric and
+// the figures that are not the standard latency set.
+func p50p99(d []time.Duration) (p50, p99 time.Duration) {
 	slices.Sort(d)
-	at := func(q float64) time.Duration { return d[min(len(d)-1, int(q*float64(len(d))))] }
-	return at(0.50), at(0.90), at(0.99), d[len(d)-1]
+	return benchreport.Quantile(d, 0.50), benchreport.Quantile(d, 0.99)
 }
 
 var report benchreport.Report
 
-func TestMain(m *testing.M) {
-	code := m.Run()
-	if len(report.Figures()) > 0 {
-		if err := report.Publish(os.Stdout); err != nil {
-			fmt.Fprintln(os.Stderr, err)
-		}
-	}
-	os.Exit(code)
-}
+func TestMain(m *testing.M) { benchreport.Main(m, &report) }
 
-func addLatencies(scenario string, d []time.Duration) {
-	p50, p90, p99, mx := percentiles(d)
-	for _, f := range []struct {
-		m string
-		v time.Duration
-	}{{"latency_p50", p50}, {"latency_p90", p90}, {"latency_p99", p99}, {"latency_max", mx}} {
-		report.Add(benchreport.Figure{Scenario: scenario, Subject: "gonm", Metric: f.m, Value: float64(f.v.Microseconds()) / 1000, Unit: "ms"})
-	}
-}
+func addLatencies(scenario string, d []time.Duration) { report.AddLatencies(scenario, "gonm", d) }
 
 // GetManagedObjects with 1000 devices and 1000 profiles exported: what
 // libnm and nmcli ask for first.
@@ -182,7 +166,7 @@ func BenchmarkGetManagedObjects1000Devices1000Profiles(b *testing.B) {
 	addLatencies(sc, lat)
 	report.Add(benchreport.Figure{Scenario: sc, Subject: "gonm", Metric: "reply_size", Value: float64(size) / 1024, Unit: "KiB"})
 	report.Add(benchreport.Figure{Scenario: sc, Subject: "gonm", Metric: "export_2000_objects", Value: float64(exportTime.Milliseconds()), Unit: "ms"})
-	p50, _, p99, _ := percentiles(lat)
+	p50, p99 := p50p99(lat)
 	b.ReportMetric(float64(p50.Microseconds())/1000, "p50-ms")
 	b.ReportMetric(float64(p99.Microseconds())/1000, "p99-ms")
 }
@@ -231,28 +215,19 @@ func BenchmarkGetAllWhileLoopBusy(b *testing.B) {
 			stormDone <- time.Since(start)
 		}()
 		obj := client.Object(testbed.BusName, "/org/freedesktop/NetworkManager/Devices/1")
-		var lat []time.Duration
-		var stormTime time.Duration
-	loop:
-		for {
-			select {
-			case stormTime = <-stormDone:
-				break loop
-			default:
-			}
-			t0 := time.Now()
+		lat, stormTime, err := benchreport.SampleUntil(stormDone, func() error {
 			var all map[string]dbus.Variant
-			if err := obj.Call("org.freedesktop.DBus.Properties.GetAll", 0, ifDev).Store(&all); err != nil {
-				b.Fatal(err)
-			}
-			lat = append(lat, time.Since(t0))
+			return obj.Call("org.freedesktop.DBus.Properties.GetAll", 0, ifDev).Store(&all)
+		})
+		if err != nil {
+			b.Fatal(err)
 		}
 		b.StopTimer()
 		const sc = "bus/GetAll-device-during-100k-route-storm"
 		addLatencies(sc, lat)
 		report.Add(benchreport.Figure{Scenario: sc, Subject: "gonm", Metric: "getall_calls_during_storm", Value: float64(len(lat)), Unit: "calls"})
 		report.Add(benchreport.Figure{Scenario: sc, Subject: "gonm", Metric: "storm_duration", Value: float64(stormTime.Milliseconds()), Unit: "ms"})
-		p50, _, p99, _ := percentiles(lat)
+		p50, p99 := p50p99(lat)
 		b.ReportMetric(float64(p50.Microseconds())/1000, "p50-ms")
 		b.ReportMetric(float64(p99.Microseconds())/1000, "p99-ms")
 	}
@@ -326,7 +301,7 @@ func BenchmarkPropertiesChangedStatistics1000Devices(b *testing.B) {
 	perRound := float64(bytesIn) / rounds
 	report.Add(benchreport.Figure{Scenario: sc, Subject: "gonm", Metric: "signals_per_s", Value: float64(sigsIn) / rounds, Unit: "signals"})
 	report.Add(benchreport.Figure{Scenario: sc, Subject: "gonm", Metric: "bytes_per_s", Value: perRound / 1024, Unit: "KiB"})
-	p50, _, p99, _ := percentiles(flush)
+	p50, p99 := p50p99(flush)
 	report.Add(benchreport.Figure{Scenario: sc, Subject: "gonm", Metric: "update_and_emit_p50", Value: float64(p50.Microseconds()) / 1000, Unit: "ms"})
 	report.Add(benchreport.Figure{Scenario: sc, Subject: "gonm", Metric: "update_and_emit_p99", Value: float64(p99.Microseconds()) / 1000, Unit: "ms"})
 	b.ReportMetric(perRound, "bytes/s")

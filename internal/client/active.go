@@ -9,17 +9,7 @@ import (
 // for VPNs).
 type ActiveConnection struct{ *Object }
 
-func (o *Object) active() *ActiveConnection {
-	if o == nil || (o.kind != kindActive && o.kind != kindVPN) {
-		return nil
-	}
-	if v, ok := o.view.(*ActiveConnection); ok {
-		return v
-	}
-	v := &ActiveConnection{o}
-	o.view = v
-	return v
-}
+func (o *Object) active() *ActiveConnection { return viewOf[ActiveConnection](o, kindActive, kindVPN) }
 
 // AsActive returns the object's active connection view, or nil.
 func (o *Object) AsActive() *ActiveConnection { return o.active() }
@@ -67,13 +57,7 @@ func (a *ActiveConnection) ConnectionPath() dbus.ObjectPath {
 
 // Devices are the devices it runs on.
 func (a *ActiveConnection) Devices() []*Device {
-	var out []*Device
-	for _, p := range a.objPaths(ifaceActive, "Devices") {
-		if d := a.c.Object(p).device(); d != nil {
-			out = append(out, d)
-		}
-	}
-	return out
+	return views(a.c, a.objPaths(ifaceActive, "Devices"), (*Object).device)
 }
 
 // Master is the controller device, for a port.
@@ -101,17 +85,7 @@ func (a *ActiveConnection) Banner() string     { return a.str(ifaceVPN, "Banner"
 // Checkpoint is a configuration checkpoint.
 type Checkpoint struct{ *Object }
 
-func (o *Object) checkpoint() *Checkpoint {
-	if o == nil || o.kind != kindCheckpoint {
-		return nil
-	}
-	if v, ok := o.view.(*Checkpoint); ok {
-		return v
-	}
-	v := &Checkpoint{o}
-	o.view = v
-	return v
-}
+func (o *Object) checkpoint() *Checkpoint { return viewOf[Checkpoint](o, kindCheckpoint) }
 
 // Created is the CLOCK_BOOTTIME of creation in milliseconds.
 func (cp *Checkpoint) Created() int64 { return cp.i64(ifaceCheckpoint, "Created") }
@@ -121,29 +95,13 @@ func (cp *Checkpoint) RollbackTimeout() uint32 { return cp.u32(ifaceCheckpoint, 
 
 // Devices are the devices the checkpoint covers.
 func (cp *Checkpoint) Devices() []*Device {
-	var out []*Device
-	for _, p := range cp.objPaths(ifaceCheckpoint, "Devices") {
-		if d := cp.c.Object(p).device(); d != nil {
-			out = append(out, d)
-		}
-	}
-	return out
+	return views(cp.c, cp.objPaths(ifaceCheckpoint, "Devices"), (*Object).device)
 }
 
 // AccessPoint is a Wi-Fi access point.
 type AccessPoint struct{ *Object }
 
-func (o *Object) accessPoint() *AccessPoint {
-	if o == nil || o.kind != kindAccessPoint {
-		return nil
-	}
-	if v, ok := o.view.(*AccessPoint); ok {
-		return v
-	}
-	v := &AccessPoint{o}
-	o.view = v
-	return v
-}
+func (o *Object) accessPoint() *AccessPoint { return viewOf[AccessPoint](o, kindAccessPoint) }
 
 func (ap *AccessPoint) Flags() APFlags                             { return APFlags(ap.u32(ifaceAccessPoint, "Flags")) }
 func (ap *AccessPoint) WpaFlags() APSecurity                       { return APSecurity(ap.u32(ifaceAccessPoint, "WpaFlags")) }

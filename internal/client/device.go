@@ -11,17 +11,7 @@ import (
 // its kind's interface).
 type Device struct{ *Object }
 
-func (o *Object) device() *Device {
-	if o == nil || o.kind != kindDevice {
-		return nil
-	}
-	if v, ok := o.view.(*Device); ok {
-		return v
-	}
-	v := &Device{o}
-	o.view = v
-	return v
-}
+func (o *Object) device() *Device { return viewOf[Device](o, kindDevice) }
 
 // AsDevice returns the object's device view, or nil.
 func (o *Object) AsDevice() *Device { return o.device() }
@@ -192,13 +182,7 @@ func (d *Device) Slaves() []*Device {
 	default:
 		return nil
 	}
-	var out []*Device
-	for _, p := range d.objPaths(iface, "Slaves") {
-		if s := d.c.Object(p).device(); s != nil {
-			out = append(out, s)
-		}
-	}
-	return out
+	return views(d.c, d.objPaths(iface, "Slaves"), (*Object).device)
 }
 
 // TeamConfig is a team device's JSON configuration.
@@ -236,13 +220,7 @@ func (d *Device) LastScan() int64 { return d.i64(ifaceDeviceWireless, "LastScan"
 
 // AccessPoints are the access points the Wi-Fi device sees.
 func (d *Device) AccessPoints() []*AccessPoint {
-	var out []*AccessPoint
-	for _, p := range d.objPaths(ifaceDeviceWireless, "AccessPoints") {
-		if ap := d.c.Object(p).accessPoint(); ap != nil {
-			out = append(out, ap)
-		}
-	}
-	return out
+	return views(d.c, d.objPaths(ifaceDeviceWireless, "AccessPoints"), (*Object).accessPoint)
 }
 
 // ActiveAccessPoint is the access point the device is associated with.

@@ -11,17 +11,7 @@ import (
 // IPConfig is an IPv4 or IPv6 configuration (IP4Config, IP6Config).
 type IPConfig struct{ *Object }
 
-func (o *Object) ipConfig() *IPConfig {
-	if o == nil || (o.kind != kindIP4Config && o.kind != kindIP6Config) {
-		return nil
-	}
-	if v, ok := o.view.(*IPConfig); ok {
-		return v
-	}
-	v := &IPConfig{o}
-	o.view = v
-	return v
-}
+func (o *Object) ipConfig() *IPConfig { return viewOf[IPConfig](o, kindIP4Config, kindIP6Config) }
 
 // IsIPv6 reports whether this is an IP6Config.
 func (ip *IPConfig) IsIPv6() bool { return ip.kind == kindIP6Config }
@@ -182,15 +172,7 @@ func (ip *IPConfig) WinsServers() []string {
 type DHCPConfig struct{ *Object }
 
 func (o *Object) dhcpConfig() *DHCPConfig {
-	if o == nil || (o.kind != kindDHCP4Config && o.kind != kindDHCP6Config) {
-		return nil
-	}
-	if v, ok := o.view.(*DHCPConfig); ok {
-		return v
-	}
-	v := &DHCPConfig{o}
-	o.view = v
-	return v
+	return viewOf[DHCPConfig](o, kindDHCP4Config, kindDHCP6Config)
 }
 
 // Options are the lease's options as strings, as libnm exposes them.

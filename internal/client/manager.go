@@ -56,24 +56,12 @@ func (c *Client) ActivatingConnection() *ActiveConnection {
 
 // Devices lists the realized devices, in the daemon's order.
 func (c *Client) Devices() []*Device {
-	out := make([]*Device, 0, len(c.devices))
-	for _, p := range c.devices {
-		if d := c.objects[p].device(); d != nil {
-			out = append(out, d)
-		}
-	}
-	return out
+	return views(c, c.devices, (*Object).device)
 }
 
 // AllDevices lists devices including the ones not realized yet.
 func (c *Client) AllDevices() []*Device {
-	var out []*Device
-	for _, p := range c.mgr().objPaths(ifaceManager, "AllDevices") {
-		if d := c.Object(p).device(); d != nil {
-			out = append(out, d)
-		}
-	}
-	return out
+	return views(c, c.mgr().objPaths(ifaceManager, "AllDevices"), (*Object).device)
 }
 
 // DeviceByIface finds a realized device by interface name.
@@ -88,24 +76,12 @@ func (c *Client) DeviceByIface(iface string) *Device {
 
 // ActiveConnections lists the active connections, in the daemon's order.
 func (c *Client) ActiveConnections() []*ActiveConnection {
-	out := make([]*ActiveConnection, 0, len(c.activeConns))
-	for _, p := range c.activeConns {
-		if a := c.objects[p].active(); a != nil {
-			out = append(out, a)
-		}
-	}
-	return out
+	return views(c, c.activeConns, (*Object).active)
 }
 
 // Checkpoints lists the checkpoints.
 func (c *Client) Checkpoints() []*Checkpoint {
-	var out []*Checkpoint
-	for _, p := range c.mgr().objPaths(ifaceManager, "Checkpoints") {
-		if cp := c.Object(p).checkpoint(); cp != nil {
-			out = append(out, cp)
-		}
-	}
-	return out
+	return views(c, c.mgr().objPaths(ifaceManager, "Checkpoints"), (*Object).checkpoint)
 }
 
 // Enable turns networking on or off.
@@ -220,19 +196,25 @@ func (c *Client) AddAndActivateConnectionAsync(ctx context.Context, s Settings, 
 		})
 }
 
-// waitActive delivers the active connection at path. The daemon exports
-// it before replying, so it is normally cached already; if its signals
-// are still in flight, wait for it to appear.
+// waitActive delivers the active connection at path.
 func (c *Client) waitActive(path dbus.ObjectPath, done func(*ActiveConnection, error)) {
-	if a := c.Object(path).active(); a != nil {
-		done(a, nil)
+	whenCached(c, path, (*Object).active, done)
+}
+
+// whenCached delivers the view of the object at path a call has just
+// created. The daemon exports an object before replying, so it is
+// normally cached already; if its signals are still in flight, it waits
+// for the object to appear.
+func whenCached[T any](c *Client, path dbus.ObjectPath, view func(*Object) *T, done func(*T, error)) {
+	if v := view(c.Object(path)); v != nil {
+		done(v, nil)
 		return
 	}
 	var unsub func()
 	unsub = c.Subscribe(func(ev Event) {
 		if ev.Kind == ObjectAdded && ev.Object.path == path {
 			unsub()
-			done(ev.Object.active(), nil)
+			done(view(ev.Object), nil)
 		}
 	})
 }
@@ -304,17 +286,7 @@ func (c *Client) CheckpointCreateAsync(ctx context.Context, devs []*Device, time
 			done(nil, wrapCallError(err))
 			return
 		}
-		if cp := c.Object(p).checkpoint(); cp != nil {
-			done(cp, nil)
-			return
-		}
-		var unsub func()
-		unsub = c.Subscribe(func(ev Event) {
-			if ev.Kind == ObjectAdded && ev.Object.path == p {
-				unsub()
-				done(ev.Object.checkpoint(), nil)
-			}
-		})
+		whenCached(c, p, (*Object).checkpoint, done)
 	})
 }
 

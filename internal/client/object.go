@@ -1,6 +1,8 @@
 package client
 
 import (
+	"slices"
+
 	"github.com/godbus/dbus/v5"
 )
 
@@ -63,82 +65,64 @@ func (o *Object) Prop(iface, name string) (dbus.Variant, bool) {
 	return v, ok
 }
 
-func (o *Object) str(iface, name string) string {
+// propAs returns a property's value as a T, or T's zero value when the
+// object lacks the property or it has another type, so that the typed
+// views read a missing or ill-typed property as unset rather than fail.
+func propAs[T any](o *Object, iface, name string) T {
 	v, _ := o.Prop(iface, name)
-	s, _ := v.Value().(string)
-	return s
+	t, _ := v.Value().(T)
+	return t
 }
 
-func (o *Object) u32(iface, name string) uint32 {
-	v, _ := o.Prop(iface, name)
-	u, _ := v.Value().(uint32)
-	return u
-}
-
-func (o *Object) i32(iface, name string) int32 {
-	v, _ := o.Prop(iface, name)
-	u, _ := v.Value().(int32)
-	return u
-}
-
-func (o *Object) i64(iface, name string) int64 {
-	v, _ := o.Prop(iface, name)
-	u, _ := v.Value().(int64)
-	return u
-}
-
-func (o *Object) u64(iface, name string) uint64 {
-	v, _ := o.Prop(iface, name)
-	u, _ := v.Value().(uint64)
-	return u
-}
-
-func (o *Object) byte(iface, name string) byte {
-	v, _ := o.Prop(iface, name)
-	u, _ := v.Value().(byte)
-	return u
-}
-
-func (o *Object) boolean(iface, name string) bool {
-	v, _ := o.Prop(iface, name)
-	b, _ := v.Value().(bool)
-	return b
-}
-
-func (o *Object) bytes(iface, name string) []byte {
-	v, _ := o.Prop(iface, name)
-	b, _ := v.Value().([]byte)
-	return b
-}
-
-func (o *Object) strv(iface, name string) []string {
-	v, _ := o.Prop(iface, name)
-	s, _ := v.Value().([]string)
-	return s
-}
-
+func (o *Object) str(iface, name string) string    { return propAs[string](o, iface, name) }
+func (o *Object) u32(iface, name string) uint32    { return propAs[uint32](o, iface, name) }
+func (o *Object) i32(iface, name string) int32     { return propAs[int32](o, iface, name) }
+func (o *Object) i64(iface, name string) int64     { return propAs[int64](o, iface, name) }
+func (o *Object) u64(iface, name string) uint64    { return propAs[uint64](o, iface, name) }
+func (o *Object) byte(iface, name string) byte     { return propAs[byte](o, iface, name) }
+func (o *Object) boolean(iface, name string) bool  { return propAs[bool](o, iface, name) }
+func (o *Object) bytes(iface, name string) []byte  { return propAs[[]byte](o, iface, name) }
+func (o *Object) strv(iface, name string) []string { return propAs[[]string](o, iface, name) }
 func (o *Object) objPath(iface, name string) dbus.ObjectPath {
-	v, _ := o.Prop(iface, name)
-	p, _ := v.Value().(dbus.ObjectPath)
-	return p
+	return propAs[dbus.ObjectPath](o, iface, name)
 }
-
 func (o *Object) objPaths(iface, name string) []dbus.ObjectPath {
-	v, _ := o.Prop(iface, name)
-	p, _ := v.Value().([]dbus.ObjectPath)
-	return p
+	return propAs[[]dbus.ObjectPath](o, iface, name)
 }
-
 func (o *Object) dicts(iface, name string) []map[string]dbus.Variant {
-	v, _ := o.Prop(iface, name)
-	p, _ := v.Value().([]map[string]dbus.Variant)
-	return p
+	return propAs[[]map[string]dbus.Variant](o, iface, name)
+}
+func (o *Object) strMap(iface, name string) map[string]string {
+	return propAs[map[string]string](o, iface, name)
 }
 
-func (o *Object) strMap(iface, name string) map[string]string {
-	v, _ := o.Prop(iface, name)
-	p, _ := v.Value().(map[string]string)
-	return p
+// viewOf returns the object's typed view (Device, ActiveConnection ...),
+// made on first use and kept, so that a view stays the same pointer for
+// the object's life; objects not of one of kinds have none.
+func viewOf[T ~struct{ *Object }](o *Object, kinds ...kind) *T {
+	if o == nil || !slices.Contains(kinds, o.kind) {
+		return nil
+	}
+	if v, ok := o.view.(*T); ok {
+		return v
+	}
+	v := &T{o}
+	o.view = v
+	return v
+}
+
+// views resolves object paths (a list property, or the client's lists of
+// devices, active connections and profiles) to typed views, in order;
+// view is Object.device, Object.active and the like, and paths of objects
+// not cached or of another kind are left out.
+func views[T any](c *Client, paths []dbus.ObjectPath, view func(*Object) *T) []*T {
+	out := make([]*T, 0, len(paths))
+	for _, p := range paths {
+		if v := view(c.Object(p)); v != nil {
+			out = append(out, v)
+		}
+	}
+	return out
 }
 
 // kind is the libnm class family an object belongs to, chosen once from

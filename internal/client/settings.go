@@ -114,17 +114,7 @@ func (s Settings) ReadOnly() bool { return s.Bool("connection", "read-only", fal
 // Connection is a profile (org.freedesktop.NetworkManager.Settings.Connection).
 type Connection struct{ *Object }
 
-func (o *Object) connection() *Connection {
-	if o == nil || o.kind != kindConnection {
-		return nil
-	}
-	if v, ok := o.view.(*Connection); ok {
-		return v
-	}
-	v := &Connection{o}
-	o.view = v
-	return v
-}
+func (o *Object) connection() *Connection { return viewOf[Connection](o, kindConnection) }
 
 // AsConnection returns the object's profile view, or nil.
 func (o *Object) AsConnection() *Connection { return o.connection() }
@@ -132,13 +122,7 @@ func (o *Object) AsConnection() *Connection { return o.connection() }
 // Connections lists the profiles, in NetworkManager's order. Profiles
 // whose settings have not been loaded yet are left out, as libnm does.
 func (c *Client) Connections() []*Connection {
-	out := make([]*Connection, 0, len(c.connections))
-	for _, p := range c.connections {
-		if cn := c.objects[p].connection(); cn != nil {
-			out = append(out, cn)
-		}
-	}
-	return out
+	return views(c, c.connections, (*Object).connection)
 }
 
 // ConnectionByPath returns the profile at path, or nil.

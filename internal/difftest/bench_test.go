@@ -9,7 +9,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"slices"
 	"strings"
 	"sync"
 	"syscall"
@@ -30,29 +29,14 @@ import (
 
 var report benchreport.Report
 
-func TestMain(m *testing.M) {
-	code := m.Run()
-	if len(report.Figures()) > 0 {
-		if err := report.Publish(os.Stdout); err != nil {
-			fmt.Fprintln(os.Stderr, err)
-		}
-	}
-	os.Exit(code)
-}
+func TestMain(m *testing.M) { benchreport.Main(m, &report) }
 
 const refSubject = "NetworkManager-1.42"
 
 func addLatencies(scenario string, d []time.Duration) { addLatenciesFor(refSubject, scenario, d) }
 
 func addLatenciesFor(subject, scenario string, d []time.Duration) {
-	slices.Sort(d)
-	at := func(q float64) time.Duration { return d[min(len(d)-1, int(q*float64(len(d))))] }
-	for _, f := range []struct {
-		m string
-		v time.Duration
-	}{{"latency_p50", at(0.5)}, {"latency_p90", at(0.9)}, {"latency_p99", at(0.99)}, {"latency_max", d[len(d)-1]}} {
-		report.Add(benchreport.Figure{Scenario: scenario, Subject: subject, Metric: f.m, Value: float64(f.v.Microseconds()) / 1000, Unit: "ms"})
-	}
+	report.AddLatencies(scenario, subject, d)
 }
 
 func encodedSize(msg *dbus.Message) int {
@@ -308,21 +292,12 @@ func BenchmarkReferenceGetAllDuringRouteStorm(b *testing.B) {
 			done <- time.Since(start)
 		}()
 		dev := conn.Object(testbed.BusName, devPath)
-		var lat []time.Duration
-		var storm time.Duration
-	loop:
-		for {
-			select {
-			case storm = <-done:
-				break loop
-			default:
-			}
-			t0 := time.Now()
+		lat, storm, err := benchreport.SampleUntil(done, func() error {
 			var all map[string]dbus.Variant
-			if err := dev.Call("org.freedesktop.DBus.Properties.GetAll", 0, "org.freedesktop.NetworkManager.Device").Store(&all); err != nil {
-				b.Fatal(err)
-			}
-			lat = append(lat, time.Since(t0))
+			return dev.Call("org.freedesktop.DBus.Properties.GetAll", 0, "org.freedesktop.NetworkManager.Device").Store(&all)
+		})
+		if err != nil {
+			b.Fatal(err)
 		}
 		// NetworkManager may still be digesting the storm: measure a few
 		// more calls until it answers quickly again, at most a minute.

@@ -1,14 +1,10 @@
 package difftest
 
 import (
-	"context"
 	"encoding/xml"
-	"os/exec"
-	"path/filepath"
 	"regexp"
 	"slices"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
@@ -29,34 +25,6 @@ var allowedExtra = map[string][]string{
 
 type introspectedNode struct {
 	Interfaces []introspection.Interface `xml:"interface"`
-}
-
-// memberSet renders an interface's members as comparable lines.
-func memberSet(it *introspection.Interface) []string {
-	var out []string
-	for _, m := range it.Methods {
-		var args []string
-		for _, a := range m.Args {
-			d := a.Direction
-			if d == "" {
-				d = "in"
-			}
-			args = append(args, d+":"+a.Type)
-		}
-		out = append(out, "method "+m.Name+"("+strings.Join(args, ",")+")")
-	}
-	for _, s := range it.Signals {
-		var args []string
-		for _, a := range s.Args {
-			args = append(args, a.Type)
-		}
-		out = append(out, "signal "+s.Name+"("+strings.Join(args, ",")+")")
-	}
-	for _, p := range it.Properties {
-		out = append(out, "property "+p.Name+" "+p.Type+" "+p.Access)
-	}
-	slices.Sort(out)
-	return out
 }
 
 // exported introspects every object a daemon exports: path -> interfaces.
@@ -101,7 +69,7 @@ func TestIntrospectionMatchesReference(t *testing.T) {
 	ns.Bus = testbed.StartBus(t, testbed.BusOptions{Policies: []string{testbed.NetworkManagerPolicy}})
 	testbed.Veth(t, ns, "eth1", peer, "peer1")
 	testbed.AddAddr(t, peer, "peer1", "10.77.0.1/24")
-	startDnsmasq(t, peer, "peer1", "10.77.0.10,10.77.0.50")
+	testbed.StartDnsmasq(t, peer, "peer1", "--dhcp-range=10.77.0.10,10.77.0.50,1h")
 	testbed.Bridge(t, ns, "br0")
 	testbed.Macvlan(t, ns, "mv0", "eth1", "")
 	testbed.Tuntap(t, ns, "tun0", "tun")
@@ -152,7 +120,7 @@ func TestIntrospectionMatchesReference(t *testing.T) {
 				t.Errorf("the reference exports %s, which gonm has no file for", it.Name)
 				continue
 			}
-			compareMembers(t, it.Name, memberSet(ours), memberSet(it))
+			compareMembers(t, it.Name, ours.Members(), it.Members())
 		}
 		class := numbered.ReplaceAllString(string(path), "/N") + " " + strings.Join(names, " ")
 		classes[class] = append(classes[class], string(path))
@@ -198,7 +166,7 @@ func TestIntrospectionMatchesReference(t *testing.T) {
 				t.Errorf("%s: interface %s, the reference %s", path, ifs[i].Name, theirs[i].Name)
 				continue
 			}
-			compareMembers(t, string(path)+" "+ifs[i].Name, memberSet(&ifs[i]), memberSet(&theirs[i]))
+			compareMembers(t, string(path)+" "+ifs[i].Name, ifs[i].Members(), theirs[i].Members())
 		}
 	}
 }
@@ -224,36 +192,4 @@ func mapsKeys[K comparable, V any](m map[K]V) []K {
 		out = append(out, k)
 	}
 	return out
-}
-
-// startDnsmasq serves DHCPv4 on link in ns until cleanup.
-func startDnsmasq(t *testing.T, ns *testbed.Netns, link, pool string) {
-	t.Helper()
-	if _, err := exec.LookPath("dnsmasq"); err != nil {
-		t.Skip("dnsmasq not installed")
-	}
-	dir := t.TempDir()
-	cmd := ns.Command(context.Background(), "dnsmasq", "--no-daemon", "--conf-file=/dev/null", "--port=0",
-		"--interface="+link, "--bind-interfaces", "--except-interface=lo",
-		"--dhcp-range="+pool+",1h", "--dhcp-leasefile="+filepath.Join(dir, "leases"),
-		"--pid-file="+filepath.Join(dir, "pid"), "--user=root")
-	var out strings.Builder
-	cmd.Stdout, cmd.Stderr = &out, &out
-	if err := cmd.Start(); err != nil {
-		t.Fatalf("dnsmasq: %v", err)
-	}
-	t.Cleanup(func() {
-		_ = cmd.Process.Signal(syscall.SIGTERM)
-		done := make(chan struct{})
-		go func() { _ = cmd.Wait(); close(done) }()
-		select {
-		case <-done:
-		case <-time.After(10 * time.Second):
-			_ = cmd.Process.Kill()
-			<-done
-		}
-		if t.Failed() {
-			t.Logf("dnsmasq output:\n%s", out.String())
-		}
-	})
 }

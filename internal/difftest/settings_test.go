@@ -10,7 +10,6 @@ import (
 
 	"github.com/godbus/dbus/v5"
 
-	"github.com/gonm/gonm/internal/gkeyfile"
 	"github.com/gonm/gonm/internal/keyfile"
 	"github.com/gonm/gonm/internal/setting"
 	"github.com/gonm/gonm/internal/testbed"
@@ -32,19 +31,26 @@ func reference(t *testing.T) (*dbus.Conn, *testbed.Daemon) {
 	ns.Bus = testbed.StartBus(t, testbed.BusOptions{Policies: []string{testbed.NetworkManagerPolicy}})
 	d := testbed.StartReference(t, ns, testbed.DaemonOptions{Quiet: true})
 	conn := ns.Bus.Conn(t)
+	waitSettings(t, "reference", conn)
+	return conn, d
+}
+
+// waitSettings waits (30 s at most) until a daemon's Settings object
+// answers ListConnections: the daemon has loaded its profiles.
+func waitSettings(t *testing.T, name string, conn *dbus.Conn) {
+	t.Helper()
 	deadline := time.Now().Add(30 * time.Second)
 	for {
 		var paths []dbus.ObjectPath
 		err := conn.Object(testbed.BusName, nmSettingsPath).Call(nmSettingsIface+".ListConnections", 0).Store(&paths)
 		if err == nil {
-			break
+			return
 		}
 		if time.Now().After(deadline) {
-			t.Fatalf("reference Settings not ready: %v", err)
+			t.Fatalf("%s: Settings not ready: %v", name, err)
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
-	return conn, d
 }
 
 func addConnection(conn *dbus.Conn, d setting.Dict) (dbus.ObjectPath, error) {
@@ -89,25 +95,11 @@ func gonmStore(d setting.Dict, dir string) (*keyfile.Written, *setting.Connectio
 		return nil, nil, verr
 	}
 	w := keyfile.Write(c, keyfile.WriteOptions{KeyfileDir: dir})
-	back, err := readKeyfileText(w.File.Marshal(), dir)
+	back, err := keyfile.ReadText(w.File.Marshal(), dir)
 	if err != nil {
 		return nil, nil, err
 	}
 	return w, back, nil
-}
-
-// readKeyfileText reads and normalizes keyfile text as the reader of a
-// file in dir.
-func readKeyfileText(text []byte, dir string) (*setting.Connection, error) {
-	kf, err := gkeyfile.Parse(text)
-	if err != nil {
-		return nil, err
-	}
-	c := keyfile.Read(kf, keyfile.ReadOptions{BaseDir: dir})
-	if _, verr := c.Normalize(); verr != nil {
-		return nil, verr
-	}
-	return c, nil
 }
 
 type refProfile struct {
@@ -174,7 +166,7 @@ func TestSettingsMatchReference(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			c, err := readKeyfileText(text, dir)
+			c, err := keyfile.ReadText(text, dir)
 			if err != nil {
 				t.Fatalf("gonm cannot read the reference's keyfile: %v", err)
 			}

@@ -8,7 +8,6 @@ import (
 	"slices"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/godbus/dbus/v5"
 
@@ -46,18 +45,7 @@ func twinSides(t *testing.T, opts testbed.DaemonOptions, busOpts testbed.BusOpti
 			s.d = testbed.StartDaemon(t, s.ns, o)
 		}
 		s.conn = s.ns.Bus.Conn(t)
-		deadline := time.Now().Add(30 * time.Second)
-		for {
-			var paths []dbus.ObjectPath
-			err := s.settings().Call(nmSettingsIface+".ListConnections", 0).Store(&paths)
-			if err == nil {
-				break
-			}
-			if time.Now().After(deadline) {
-				t.Fatalf("%s: Settings not ready: %v", s.name, err)
-			}
-			time.Sleep(50 * time.Millisecond)
-		}
+		waitSettings(t, s.name, s.conn)
 	}
 	return ref, gonm
 }

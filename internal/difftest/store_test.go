@@ -1,7 +1,6 @@
 package difftest
 
 import (
-	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -16,21 +15,6 @@ import (
 	"github.com/gonm/gonm/internal/settings"
 	"github.com/gonm/gonm/internal/testbed"
 )
-
-func dbusErr(err error) string {
-	if err == nil {
-		return "ok"
-	}
-	var de dbus.Error
-	if errors.As(err, &de) {
-		msg := ""
-		if len(de.Body) > 0 {
-			msg, _ = de.Body[0].(string)
-		}
-		return de.Name + ": " + msg
-	}
-	return "other: " + err.Error()
-}
 
 func gonmErr(err error) string {
 	if err == nil {
@@ -99,15 +83,21 @@ func badRequests() []struct {
 	}
 }
 
+// scratchStore is a gonm profile store over empty /etc and /run keyfile
+// directories of the test's own, which it returns with the store.
+func scratchStore(t *testing.T) (store *settings.Store, etc, run string) {
+	keyfile.Owner = os.Getuid()
+	dir := t.TempDir()
+	etc, run = filepath.Join(dir, "etc"), filepath.Join(dir, "run")
+	return settings.New(settings.Options{EtcDir: etc, RunDir: run}), etc, run
+}
+
 // TestAddConnectionErrorsMatchReference sends each bad request to
 // NetworkManager 1.42 and to gonm's store and compares the D-Bus error
 // name and message; gonm's directories must stay as they were.
 func TestAddConnectionErrorsMatchReference(t *testing.T) {
 	conn, _ := reference(t)
-	keyfile.Owner = os.Getuid()
-	dir := t.TempDir()
-	etc, run := filepath.Join(dir, "etc"), filepath.Join(dir, "run")
-	store := settings.New(settings.Options{EtcDir: etc, RunDir: run})
+	store, etc, run := scratchStore(t)
 	// The duplicate-uuid case needs the profile in both.
 	dup := setting.Dict{"connection": sdict{"id": v("first"), "uuid": v(u(1)), "type": v("802-3-ethernet")}}
 	if _, err := addConnection(conn, dup); err != nil {
@@ -126,7 +116,7 @@ func TestAddConnectionErrorsMatchReference(t *testing.T) {
 			}
 			var path dbus.ObjectPath
 			var result map[string]dbus.Variant
-			want := dbusErr(obj.Call(nmSettingsIface+".AddConnection2", 0, r.d, r.flags, args).Store(&path, &result))
+			want := answer(obj.Call(nmSettingsIface+".AddConnection2", 0, r.d, r.flags, args).Store(&path, &result))
 			_, gerr := store.AddConnection(r.d, settings.AddFlags(r.flags), r.args)
 			got := gonmErr(gerr)
 			if want == "ok" {
@@ -164,10 +154,7 @@ func (s refState) String() string {
 // persistent directory after each step.
 func TestUpdate2MatchesReference(t *testing.T) {
 	conn, d := reference(t)
-	keyfile.Owner = os.Getuid()
-	dir := t.TempDir()
-	etc, run := filepath.Join(dir, "etc"), filepath.Join(dir, "run")
-	store := settings.New(settings.Options{EtcDir: etc, RunDir: run})
+	store, etc, run := scratchStore(t)
 	obj := conn.Object(testbed.BusName, nmSettingsPath)
 
 	const uuid = "0c0c0c0c-1d1d-4e4e-8f8f-0a0a0a0a0a01"
@@ -240,7 +227,7 @@ func TestUpdate2MatchesReference(t *testing.T) {
 		if dict == nil {
 			dict = setting.Dict{}
 		}
-		want := dbusErr(conn.Object(testbed.BusName, refPath).Call(nmConnIface+".Update2", 0, dict, st.flags, map[string]dbus.Variant{}).Store(&result))
+		want := answer(conn.Object(testbed.BusName, refPath).Call(nmConnIface+".Update2", 0, dict, st.flags, map[string]dbus.Variant{}).Store(&result))
 		got := gonmErr(store.Update2(store.ByUUID(uuid), st.d, settings.UpdateFlags(st.flags), nil))
 		if want != got {
 			t.Errorf("%s: result differs\nreference: %s\ngonm:      %s", st.name, want, got)
@@ -254,7 +241,7 @@ func TestUpdate2MatchesReference(t *testing.T) {
 	}
 	// Volatile and not active: both delete the profile (and the /etc file
 	// the in-memory copy owns) at once.
-	want := dbusErr(conn.Object(testbed.BusName, refPath).Call(nmConnIface+".Update2", 0, setting.Dict{}, uint32(0x2|0x10), map[string]dbus.Variant{}).Store(&result))
+	want := answer(conn.Object(testbed.BusName, refPath).Call(nmConnIface+".Update2", 0, setting.Dict{}, uint32(0x2|0x10), map[string]dbus.Variant{}).Store(&result))
 	got := gonmErr(store.Update2(store.ByUUID(uuid), nil, settings.UpdateInMemory|settings.UpdateVolatile, nil))
 	if want != got {
 		t.Errorf("volatile: reference %s, gonm %s", want, got)

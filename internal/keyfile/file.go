@@ -82,6 +82,36 @@ type Loaded struct {
 	Info fs.FileInfo
 }
 
+// readKeyFile reads and parses one file of the keyfile directories
+// (profiles and .nmmeta files alike); failures are FileErrors naming it.
+func readKeyFile(path string) (*gkeyfile.File, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, &FileError{path, err.Error()}
+	}
+	kf, err := gkeyfile.Parse(data)
+	if err != nil {
+		return nil, &FileError{path, err.Error()}
+	}
+	return kf, nil
+}
+
+// ReadText parses keyfile text and reads and normalizes the profile in it
+// as if from a file in dir (relative paths resolve against dir): the
+// read-back of what Write produced, which the store checks before saving.
+// No file is involved, so nothing fills in a missing id or uuid.
+func ReadText(text []byte, dir string) (*setting.Connection, error) {
+	kf, err := gkeyfile.Parse(text)
+	if err != nil {
+		return nil, err
+	}
+	c := Read(kf, ReadOptions{BaseDir: dir})
+	if _, verr := c.Normalize(); verr != nil {
+		return nil, verr
+	}
+	return c, nil
+}
+
 // ReadFile loads and normalizes one profile file. profileDir is the
 // directory whose path seeds the UUID of a profile without one (the /etc
 // directory); empty means the file's own directory. Warnings about single
@@ -92,13 +122,9 @@ func ReadFile(path, profileDir string, warn func(Warning)) (*Loaded, error) {
 	if err != nil {
 		return nil, err
 	}
-	data, err := os.ReadFile(path)
+	kf, err := readKeyFile(path)
 	if err != nil {
-		return nil, &FileError{path, err.Error()}
-	}
-	kf, err := gkeyfile.Parse(data)
-	if err != nil {
-		return nil, &FileError{path, err.Error()}
+		return nil, err
 	}
 	dir, base := filepath.Split(path)
 	dir = filepath.Clean(dir)
@@ -205,13 +231,9 @@ func ReadNMMeta(path string) (*NMMeta, error) {
 	}
 	m := &NMMeta{UUID: u}
 	if fi.Mode().IsRegular() {
-		data, err := os.ReadFile(path)
+		kf, err := readKeyFile(path)
 		if err != nil {
-			return nil, &FileError{path, err.Error()}
-		}
-		kf, err := gkeyfile.Parse(data)
-		if err != nil {
-			return nil, &FileError{path, err.Error()}
+			return nil, err
 		}
 		g := kf.Group("nmmeta")
 		if g == nil {

@@ -1,6 +1,7 @@
 package keyfile
 
 import (
+	"maps"
 	"math"
 	"slices"
 	"strconv"
@@ -266,7 +267,7 @@ func (r *reader) fillRouteAttributes(s *setting.Setting, rt *setting.IPRoute, ke
 	if err != nil {
 		return
 	}
-	for _, name := range sortedNames(attrs) {
+	for _, name := range slices.Sorted(maps.Keys(attrs)) {
 		val := attrs[name]
 		if known, err := setting.ValidateRouteAttr(name, val, af); !known || err != nil {
 			continue

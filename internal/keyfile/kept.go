@@ -13,15 +13,6 @@ import (
 
 type dbusVariant = dbus.Variant
 
-func sortedNames[V any](m map[string]V) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	slices.Sort(out)
-	return out
-}
-
 func (r *reader) readSriovVFs(s *setting.Setting, p *setting.Property) {
 	g := r.lookup(s.Name())
 	if g == nil {
@@ -45,54 +36,6 @@ func (r *reader) readSriovVFs(s *setting.Setting, p *setting.Property) {
 	}
 	if vfs != nil {
 		s.MustSet(p.Name, vfs)
-	}
-}
-
-func (r *reader) readQdiscs(s *setting.Setting, p *setting.Property) {
-	g := r.lookup(s.Name())
-	if g == nil {
-		return
-	}
-	var out []setting.TCQdisc
-	for _, k := range g.Keys() {
-		parent, ok := strings.CutPrefix(k, "qdisc.")
-		if !ok {
-			continue
-		}
-		v, _, _ := g.String(k)
-		q, err := setting.QdiscFromString(setting.TCValue(parent, v))
-		if err != nil {
-			r.warn(k, p.Name, SeverityWarn, "invalid qdisc: %v", err)
-			continue
-		}
-		out = append(out, q)
-	}
-	if len(out) > 0 {
-		s.MustSet(p.Name, out)
-	}
-}
-
-func (r *reader) readTfilters(s *setting.Setting, p *setting.Property) {
-	g := r.lookup(s.Name())
-	if g == nil {
-		return
-	}
-	var out []setting.TCTfilter
-	for _, k := range g.Keys() {
-		parent, ok := strings.CutPrefix(k, "tfilter.")
-		if !ok {
-			continue
-		}
-		v, _, _ := g.String(k)
-		f, err := setting.TfilterFromString(setting.TCValue(parent, v))
-		if err != nil {
-			r.warn(k, p.Name, SeverityWarn, "invalid tfilter: %v", err)
-			continue
-		}
-		out = append(out, f)
-	}
-	if len(out) > 0 {
-		s.MustSet(p.Name, out)
 	}
 }
 

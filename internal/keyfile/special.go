@@ -34,7 +34,11 @@ func init() {
 	ip := specialProp{noCheckKey: true, read: (*reader).readAddressesOrRoutes, write: (*writer).writeAddressesOrRoutes}
 	dns := specialProp{noCheckKey: true, read: (*reader).readDNS, write: (*writer).writeNonEmptyList}
 	rules := specialProp{noCheckKey: true, read: (*reader).readRoutingRules, write: (*writer).writeRoutingRules}
-	vlans := specialProp{noCheckKey: true, read: (*reader).readBridgeVlans, write: (*writer).writeBridgeVlans}
+	vlans := tokenListProp(setting.ParseBridgeVlan, "bridge VLAN")
+	qdiscs := tcListProp("qdisc", setting.QdiscFromString,
+		func(q setting.TCQdisc) map[string]dbusVariant { return q.Attrs }, setting.QdiscRest)
+	tfilters := tcListProp("tfilter", setting.TfilterFromString,
+		func(f setting.TCTfilter) map[string]dbusVariant { return f.Attrs }, setting.TfilterRest)
 	hash := specialProp{noCheckKey: true, read: (*reader).readHash, write: (*writer).writeHash}
 	strdict := specialProp{noCheckKey: true, read: (*reader).readStrdictData, write: (*writer).writeStrdictData}
 	skip := specialProp{skip: true}
@@ -59,7 +63,7 @@ func init() {
 		"bridge.mac-address":                 mac(6, false),
 		"bridge.vlans":                       vlans,
 		"bridge-port.vlans":                  vlans,
-		"ovs-port.trunks":                    {noCheckKey: true, read: (*reader).readRanges, write: (*writer).writeRanges},
+		"ovs-port.trunks":                    tokenListProp(setting.ParseRange, "range"),
 		"connection.read-only":               skip,
 		"connection.type":                    {read: (*reader).readTypeAlias, write: (*writer).writeTypeAlias},
 		"infiniband.mac-address":             mac(20, false),
@@ -76,8 +80,8 @@ func init() {
 		"ovs-other-config.data":              strdict,
 		"serial.parity":                      {read: (*reader).readParity},
 		"sriov.vfs":                          {noCheckKey: true, read: (*reader).readSriovVFs, write: (*writer).writeSriovVFs},
-		"tc.qdiscs":                          {noCheckKey: true, read: (*reader).readQdiscs, write: (*writer).writeQdiscs},
-		"tc.tfilters":                        {noCheckKey: true, read: (*reader).readTfilters, write: (*writer).writeTfilters},
+		"tc.qdiscs":                          qdiscs,
+		"tc.tfilters":                        tfilters,
 		"user.data":                          hash,
 		"vpn.data":                           hash,
 		"vpn.secrets":                        {noCheckKey: true, read: (*reader).readHash, write: (*writer).writeVPNSecrets},
@@ -385,44 +389,6 @@ func (r *reader) readParity(s *setting.Setting, p *setting.Property) {
 		return
 	}
 	s.MustSet(p.Name, int32(n))
-}
-
-func (r *reader) readBridgeVlans(s *setting.Setting, p *setting.Property) {
-	v, ok := r.str(s.Name(), p.Name)
-	if !ok || v == "" {
-		return
-	}
-	var vlans []setting.BridgeVlan
-	for _, tok := range setting.EscapedTokensSplit(v, ",") {
-		bv, err := setting.ParseBridgeVlan(tok)
-		if err != nil {
-			r.warn(p.Name, p.Name, SeverityWarn, "invalid bridge VLAN: %v", err)
-			continue
-		}
-		vlans = append(vlans, bv)
-	}
-	if len(vlans) > 0 {
-		s.MustSet(p.Name, vlans)
-	}
-}
-
-func (r *reader) readRanges(s *setting.Setting, p *setting.Property) {
-	v, ok := r.str(s.Name(), p.Name)
-	if !ok || v == "" {
-		return
-	}
-	var ranges []setting.OvsTrunk
-	for _, tok := range setting.EscapedTokensSplit(v, ",") {
-		rg, err := setting.ParseRange(tok)
-		if err != nil {
-			r.warn(p.Name, p.Name, SeverityWarn, "invalid range: %v", err)
-			continue
-		}
-		ranges = append(ranges, rg)
-	}
-	if len(ranges) > 0 {
-		s.MustSet(p.Name, ranges)
-	}
 }
 
 // readHash reads the dictionary settings whose entries are the keys of

@@ -3,6 +3,7 @@ package keyfile
 import (
 	"encoding/base64"
 	"fmt"
+	"maps"
 	"path/filepath"
 	"slices"
 	"strconv"
@@ -403,36 +404,12 @@ func (w *writer) writeAddrGenMode(s *setting.Setting, p *setting.Property) {
 	w.group(s.Name()).SetString(p.Name, name)
 }
 
-func (w *writer) writeBridgeVlans(s *setting.Setting, p *setting.Property) {
-	vlans, _ := s.Get(p.Name).([]setting.BridgeVlan)
-	if len(vlans) == 0 {
-		return
-	}
-	parts := make([]string, len(vlans))
-	for i, v := range vlans {
-		parts[i] = setting.EscapeTokens(v.String(), ",")
-	}
-	w.group(s.Name()).SetString(p.Name, strings.Join(parts, ","))
-}
-
-func (w *writer) writeRanges(s *setting.Setting, p *setting.Property) {
-	ranges, _ := s.Get(p.Name).([]setting.OvsTrunk)
-	if len(ranges) == 0 {
-		return
-	}
-	parts := make([]string, len(ranges))
-	for i, r := range ranges {
-		parts[i] = setting.EscapeTokens(r.String(), ",")
-	}
-	w.group(s.Name()).SetString(p.Name, strings.Join(parts, ","))
-}
-
 // writeHash writes a dictionary as keys of the setting's group (bond
 // options, user data, vpn data), sorted and encoded.
 func (w *writer) writeHash(s *setting.Setting, p *setting.Property) {
 	m := s.StrDict(p.Name)
 	g := w.group(s.Name())
-	for _, k := range sortedNames(m) {
+	for _, k := range slices.Sorted(maps.Keys(m)) {
 		g.SetString(EncodeKey(k), m[k])
 	}
 }
@@ -442,7 +419,7 @@ func (w *writer) writeHash(s *setting.Setting, p *setting.Property) {
 func (w *writer) writeVPNSecrets(s *setting.Setting, p *setting.Property) {
 	secrets := s.StrDict(p.Name)
 	data := s.StrDict("data")
-	for _, k := range sortedNames(secrets) {
+	for _, k := range slices.Sorted(maps.Keys(secrets)) {
 		if f, ok := data[k+"-flags"]; ok {
 			if n, ok := setting.ParseInt(f, 10, 0, 1<<32-1); !ok || n != 0 {
 				continue
@@ -455,7 +432,7 @@ func (w *writer) writeVPNSecrets(s *setting.Setting, p *setting.Property) {
 func (w *writer) writeStrdictData(s *setting.Setting, p *setting.Property) {
 	m := s.StrDict(p.Name)
 	g := w.group(s.Name())
-	for _, k := range sortedNames(m) {
+	for _, k := range slices.Sorted(maps.Keys(m)) {
 		g.SetString(strdictDataPrefix+EncodeKey(k), m[k])
 	}
 }
@@ -469,7 +446,7 @@ func (w *writer) writeS390(s *setting.Setting, p *setting.Property) {
 		w.kf.AddGroup("ethernet")
 	}
 	g := w.kf.AddGroup(groupEthernetS390)
-	for _, k := range sortedNames(m) {
+	for _, k := range slices.Sorted(maps.Keys(m)) {
 		g.SetString(EncodeKey(k), m[k])
 	}
 }
@@ -480,22 +457,6 @@ func (w *writer) writeSriovVFs(s *setting.Setting, p *setting.Property) {
 	for _, vf := range vfs {
 		idx, _ := vf.Attrs["index"].Value().(uint32)
 		g.SetString("vf."+strconv.FormatUint(uint64(idx), 10), setting.SriovVFDetail(vf))
-	}
-}
-
-func (w *writer) writeQdiscs(s *setting.Setting, p *setting.Property) {
-	qs, _ := s.Get(p.Name).([]setting.TCQdisc)
-	g := w.group(s.Name())
-	for _, q := range qs {
-		g.SetString("qdisc."+setting.TCParentKey(setting.TCU32Attr(q.Attrs, "parent")), setting.QdiscRest(q))
-	}
-}
-
-func (w *writer) writeTfilters(s *setting.Setting, p *setting.Property) {
-	fs, _ := s.Get(p.Name).([]setting.TCTfilter)
-	g := w.group(s.Name())
-	for _, f := range fs {
-		g.SetString("tfilter."+setting.TCParentKey(setting.TCU32Attr(f.Attrs, "parent")), setting.TfilterRest(f))
 	}
 }
 

@@ -40,9 +40,7 @@ func doConnectionUp(a *App, _ *command, argv []string) {
 		key := argv[0]
 		switch key {
 		case "ifname", "ap", "passwd-file":
-			argv = argv[1:]
-			if len(argv) == 0 {
-				a.setError(ExitUserInput, "Error: "+prevWord(orig, argv)+" argument is missing.")
+			if !a.takeValue(orig, &argv) {
 				return
 			}
 		}
@@ -410,17 +408,9 @@ func doConnectionDown(a *App, _ *command, argv []string) {
 	acs := a.client.ActiveConnections()
 	var found []*client.ActiveConnection
 	for len(args) > 0 {
-		if len(args) == 1 && a.complete {
-			a.completeStrings(args[0], "id", "uuid", "path", "filename", "apath")
-		}
-		selector := ""
-		if isSelector(args[0], true) {
-			selector = args[0]
-			args = args[1:]
-			if len(args) == 0 {
-				a.setError(ExitUserInput, "Error: "+selector+" argument is missing.")
-				return
-			}
+		selector, ok := a.activeSelectorArg(&args)
+		if !ok {
+			return
 		}
 		matches := a.findActive(acs, selector, args[0], len(args) == 1 && a.complete)
 		if len(matches) == 0 {
@@ -451,69 +441,36 @@ func doConnectionDown(a *App, _ *command, argv []string) {
 	if a.complete {
 		return
 	}
-	pending := append([]*client.ActiveConnection(nil), found...)
-	finished := false
-	var unsub func()
-	var timer interface{ Stop() bool }
-	done := func(ac *client.ActiveConnection) {
-		if finished {
-			return
-		}
-		if ac != nil {
-			i := -1
-			for k, p := range pending {
-				if p.Object == ac.Object {
-					i = k
-				}
-			}
-			if i < 0 {
-				return
-			}
-			pending = append(pending[:i], pending[i+1:]...)
-			if len(pending) > 0 {
-				return
-			}
-		}
-		finished = true
-		if timer != nil {
-			timer.Stop()
-		}
-		if unsub != nil {
-			unsub()
-		}
-		a.quitWithProgress()
+	op := &objectOp{a: a}
+	for _, ac := range found {
+		op.add(ac.Object)
 	}
 	if a.timeout > 0 {
 		a.shouldWait++
-		timer = a.afterTimeout(func() {
+		op.timer = a.afterTimeout(func() {
 			a.setErrorf(ExitTimeout, "Error: Timeout expired (%d seconds)", a.timeout)
-			done(nil)
+			op.done(nil)
 		})
-		unsub = a.client.Subscribe(func(ev client.Event) {
+		op.unsub = a.client.Subscribe(func(ev client.Event) {
 			if ev.Kind != client.PropertiesChanged || !ev.HasChanged("org.freedesktop.NetworkManager.Connection.Active", "State") {
 				return
 			}
 			ac := ev.Object.AsActive()
-			if ac == nil || ac.State() < client.ActiveStateDeactivated {
+			if ac == nil || ac.State() < client.ActiveStateDeactivated || !op.has(ac.Object) {
 				return
 			}
-			for _, p := range pending {
-				if p.Object == ac.Object {
-					if a.cfg.Output == format.PrettyOutput {
-						a.eraseLine()
-					}
-					a.print("Connection '" + ac.ID() + "' successfully deactivated (D-Bus active path: " + string(ac.Path()) + ")\n")
-					done(ac)
-					return
-				}
+			if a.cfg.Output == format.PrettyOutput {
+				a.eraseLine()
 			}
+			a.print("Connection '" + ac.ID() + "' successfully deactivated (D-Bus active path: " + string(ac.Path()) + ")\n")
+			op.done(ac.Object)
 		})
 	}
 	for _, ac := range found {
 		if err := a.client.DeactivateConnection(context.Background(), ac); err != nil {
 			a.print("Connection '" + ac.ID() + "' deactivation failed: " + err.Error() + "\n")
-			if timer != nil {
-				done(ac)
+			if op.timer != nil {
+				op.done(ac.Object)
 			}
 		}
 	}

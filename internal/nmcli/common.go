@@ -1,6 +1,8 @@
 package nmcli
 
 import (
+	"maps"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -51,11 +53,7 @@ func formatAttributes(attrs map[string]dbus.Variant, sep, kv byte) string {
 	if len(attrs) == 0 {
 		return ""
 	}
-	keys := make([]string, 0, len(attrs))
-	for k := range attrs {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
+	keys := slices.Sorted(maps.Keys(attrs))
 	var b strings.Builder
 	first := true
 	escape := func(s string) {
@@ -135,18 +133,19 @@ var ip6ConfigFields = []*format.Field{
 
 var dhcpConfigFields = []*format.Field{
 	field("OPTION", func(t any, _ format.GetType) format.Value {
-		opts := t.(*client.DHCPConfig).Options()
-		keys := make([]string, 0, len(opts))
-		for k := range opts {
-			keys = append(keys, k)
-		}
-		sort.Strings(keys)
-		out := make([]string, 0, len(keys))
-		for _, k := range keys {
-			out = append(out, k+" = "+opts[k])
-		}
-		return format.Strv(out)
+		return format.Strv(keyValueLines(t.(*client.DHCPConfig).Options()))
 	}),
+}
+
+// keyValueLines renders a string map as "KEY = VALUE" lines sorted by key,
+// as nmcli shows DHCP options and VPN data.
+func keyValueLines(m map[string]string) []string {
+	keys := slices.Sorted(maps.Keys(m))
+	out := make([]string, 0, len(keys))
+	for _, k := range keys {
+		out = append(out, k+" = "+m[k])
+	}
+	return out
 }
 
 // printIPConfig prints an IP4 or IP6 section; sub selects one of its

@@ -281,15 +281,8 @@ func doConnectionClone(a *App, _ *command, argv []string) {
 		a.nextArg(&argv)
 	}
 	args := argv
-	if len(args) == 0 && a.ask {
-		args = splitArgs(a.readline("Connection (name, UUID, or path): "), true)
-	}
-	cn, _, _, code, msg := a.getConnection(&args, nil)
+	cn := a.oneConnectionArg(&args, "Connection (name, UUID, or path): ")
 	if cn == nil {
-		a.setError(code, "Error: "+msg+".")
-		return
-	}
-	if a.complete {
 		return
 	}
 	var newName string

@@ -741,17 +741,7 @@ var activeVPNFields = []*format.Field{
 		if cn == nil || !cn.Settings().Has("vpn") {
 			return format.Strv(nil)
 		}
-		data := cn.Settings().StrMap("vpn", "data")
-		keys := make([]string, 0, len(data))
-		for k := range data {
-			keys = append(keys, k)
-		}
-		sort.Strings(keys)
-		out := make([]string, 0, len(keys))
-		for _, k := range keys {
-			out = append(out, k+" = "+data[k])
-		}
-		return format.Strv(out)
+		return format.Strv(keyValueLines(cn.Settings().StrMap("vpn", "data")))
 	}),
 }
 
@@ -887,17 +877,9 @@ func (a *App) showConnectionDetails(argv []string, activeOnly bool) {
 	activeCons := a.client.ActiveConnections()
 	newLine := false
 	for len(argv) > 0 {
-		if len(argv) == 1 && a.complete {
-			a.completeStrings(argv[0], "id", "uuid", "path", "filename", "apath")
-		}
-		selector := ""
-		if isSelector(argv[0], true) {
-			selector = argv[0]
-			argv = argv[1:]
-			if len(argv) == 0 {
-				a.setError(ExitUserInput, "Error: "+selector+" argument is missing.")
-				return
-			}
+		selector, ok := a.activeSelectorArg(&argv)
+		if !ok {
+			return
 		}
 		found := a.findConnections(a.client.Connections(), selector, argv[0], len(argv) == 1 && a.complete)
 		var explicit *client.ActiveConnection
@@ -1054,6 +1036,46 @@ func (a *App) activeConnectionDetails(ac *client.ActiveConnection, fields *strin
 	return true
 }
 
+// activeSelectorArg reads the optional selector word (id, uuid, path,
+// filename or apath) before a connection argument of "connection show"
+// and "connection down", completing the selector words. *args is not
+// empty. ok is false after an error: a selector with nothing after it.
+func (a *App) activeSelectorArg(args *[]string) (selector string, ok bool) {
+	if len(*args) == 1 && a.complete {
+		a.completeStrings((*args)[0], "id", "uuid", "path", "filename", "apath")
+	}
+	if !isSelector((*args)[0], true) {
+		return "", true
+	}
+	selector = (*args)[0]
+	*args = (*args)[1:]
+	if len(*args) == 0 {
+		a.setError(ExitUserInput, "Error: "+selector+" argument is missing.")
+		return "", false
+	}
+	return selector, true
+}
+
+// oneConnectionArg reads the profile argument of the commands that act on
+// one profile ("connection clone", "connection export"), asking for it with
+// prompt under --ask when the command line has none. It returns nil when
+// the command has nothing more to do: an error is set, or only completions
+// were asked for.
+func (a *App) oneConnectionArg(args *[]string, prompt string) *client.Connection {
+	if len(*args) == 0 && a.ask {
+		*args = splitArgs(a.readline(prompt), true)
+	}
+	cn, _, _, code, msg := a.getConnection(args, nil)
+	if cn == nil {
+		a.setError(code, "Error: "+msg+".")
+		return nil
+	}
+	if a.complete {
+		return nil
+	}
+	return cn
+}
+
 // getConnection takes "[id|uuid|path|filename] ID" from argv; found
 // profiles are added to *found (without duplicates).
 func (a *App) getConnection(argv *[]string, found *[]*client.Connection) (*client.Connection, string, string, int, string) {
@@ -1146,67 +1168,40 @@ func doConnectionDelete(a *App, _ *command, argv []string) {
 	if a.complete {
 		return
 	}
-	pending := append([]*client.Connection(nil), found...)
-	finished := false
-	var unsub func()
-	var timer interface{ Stop() bool }
-	done := func(c *client.Connection) {
-		if finished {
-			return
-		}
-		if c != nil {
-			i := -1
-			for k, p := range pending {
-				if p.Object == c.Object {
-					i = k
-				}
-			}
-			if i < 0 {
-				return
-			}
-			pending = append(pending[:i], pending[i+1:]...)
-			if len(pending) > 0 {
-				return
-			}
-		}
-		finished = true
-		timer.Stop()
-		unsub()
-		a.quitWithProgress()
+	op := &objectOp{a: a}
+	for _, c := range found {
+		op.add(c.Object)
 	}
-	timer = a.afterTimeout(func() {
+	op.timer = a.afterTimeout(func() {
 		a.setErrorf(ExitTimeout, "Error: Timeout expired (%d seconds)", a.timeout)
-		done(nil)
+		op.done(nil)
 	})
 	a.nowait = a.timeout == 0
 	a.shouldWait++
-	unsub = a.client.Subscribe(func(ev client.Event) {
+	op.unsub = a.client.Subscribe(func(ev client.Event) {
 		if ev.Kind != client.ConnectionRemoved {
 			return
 		}
 		c := ev.Object.AsConnection()
-		for _, p := range pending {
-			if p.Object == c.Object {
-				a.print("Connection '" + c.ID() + "' (" + c.UUID() + ") successfully deleted.\n")
-				done(c)
-				return
-			}
+		if op.has(c.Object) {
+			a.print("Connection '" + c.ID() + "' (" + c.UUID() + ") successfully deleted.\n")
+			op.done(c.Object)
 		}
 	})
 	for _, c := range found {
 		c.DeleteAsync(context.Background(), func(err error) {
-			if finished {
+			if op.finished {
 				return
 			}
 			if err != nil {
 				a.returnText = "Error: not all connections deleted."
 				a.printErr("Error: Connection deletion failed: " + err.Error() + "\n")
 				a.returnValue = ExitConDelete
-				done(c)
+				op.done(c.Object)
 				return
 			}
 			if a.nowait {
-				done(c)
+				op.done(c.Object)
 			}
 		})
 	}

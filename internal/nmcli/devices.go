@@ -484,25 +484,39 @@ func (a *App) afterTimeout(fn func()) *loop.Timer {
 	return a.loop.AfterFunc(time.Duration(a.timeout)*time.Second, fn)
 }
 
-func doDeviceConnect(a *App, _ *command, argv []string) {
+// oneDeviceArg reads the single device argument of "device connect" and
+// "device reapply", applying defaultTimeout when -w was not given, and arms
+// the wait for the command's reply. It returns nil when the command has
+// nothing more to do: an error is set, or only completions were asked for.
+// nmcli words the extra-argument error differently in the two commands, so
+// each passes its own extraArgFormat (with one %s for the argument).
+func (a *App) oneDeviceArg(argv []string, defaultTimeout int, extraArgFormat string) *client.Device {
 	if a.timeout == -1 {
-		a.timeout = 90
+		a.timeout = defaultTimeout
 	}
 	a.nextArg(&argv)
 	dev, code, msg := a.getDevice(&argv)
 	if dev == nil {
 		a.setError(code, "Error: "+msg+".")
-		return
+		return nil
 	}
 	if len(argv) > 0 {
-		a.setError(ExitUserInput, "Error: extra argument not allowed: '"+argv[0]+"'.")
-		return
+		a.setErrorf(ExitUserInput, extraArgFormat, argv[0])
+		return nil
 	}
 	if a.complete {
-		return
+		return nil
 	}
 	a.nowait = a.timeout == 0
 	a.shouldWait++
+	return dev
+}
+
+func doDeviceConnect(a *App, _ *command, argv []string) {
+	dev := a.oneDeviceArg(argv, 90, "Error: extra argument not allowed: '%s'.")
+	if dev == nil {
+		return
+	}
 	a.registerSecretAgent("nmcli-connect")
 	act := &activation{a: a, dev: dev}
 	a.client.ActivateConnectionAsync(context.Background(), nil, dev, "", func(ac *client.ActiveConnection, err error) {
@@ -573,56 +587,11 @@ func (act *activation) added(create, hotspot bool) func(*client.ActiveConnection
 	}
 }
 
-// deviceOp tracks devices being disconnected or deleted.
-type deviceOp struct {
-	a          *App
-	queue      []*client.Device
-	disconnect bool
-	timer      *loop.Timer
-	unsub      func()
-	finished   bool
-}
-
-func (op *deviceOp) has(d *client.Device) bool {
-	for _, q := range op.queue {
-		if q.Object == d.Object {
-			return true
-		}
-	}
-	return false
-}
-
-// done removes d (all with nil) and quits when nothing is left.
-func (op *deviceOp) done(d *client.Device) {
-	if op.finished {
-		return
-	}
-	if d != nil {
-		i := -1
-		for k, q := range op.queue {
-			if q.Object == d.Object {
-				i = k
-			}
-		}
-		if i < 0 {
-			return
-		}
-		op.queue = append(op.queue[:i], op.queue[i+1:]...)
-		if len(op.queue) > 0 {
-			return
-		}
-	}
-	op.finished = true
-	if op.timer != nil {
-		op.timer.Stop()
-	}
-	if op.unsub != nil {
-		op.unsub()
-	}
-	op.a.quitWithProgress()
-}
-
-func doDevicesDisconnect(a *App, _ *command, argv []string) {
+// startDeviceOp reads the device arguments of "device disconnect" and
+// "device delete" and starts tracking the devices, timeout included. The
+// operation is nil when the command has nothing more to do: an error is
+// set, no device was named, or only completions were asked for.
+func (a *App) startDeviceOp(argv []string) ([]*client.Device, *objectOp) {
 	if a.timeout == -1 {
 		a.timeout = 10
 	}
@@ -630,35 +599,46 @@ func doDevicesDisconnect(a *App, _ *command, argv []string) {
 	queue := a.getDeviceList(&argv)
 	if len(argv) > 0 {
 		a.setError(ExitUserInput, "Error: invalid extra argument '"+argv[0]+"'.")
-		return
+		return nil, nil
 	}
 	if len(queue) == 0 || a.complete {
-		return
+		return nil, nil
 	}
-	op := &deviceOp{a: a, queue: queue, disconnect: true}
+	op := &objectOp{a: a}
+	for _, d := range queue {
+		op.add(d.Object)
+	}
 	if a.timeout > 0 {
 		op.timer = a.afterTimeout(func() {
 			a.timeoutError()
 			op.done(nil)
 		})
 	}
+	return queue, op
+}
+
+func doDevicesDisconnect(a *App, _ *command, argv []string) {
+	queue, op := a.startDeviceOp(argv)
+	if op == nil {
+		return
+	}
 	op.unsub = a.client.Subscribe(func(ev client.Event) {
 		switch {
 		case ev.Kind == client.DeviceRemoved:
 			d := ev.Object.AsDevice()
-			if !op.has(d) {
+			if !op.has(d.Object) {
 				return
 			}
 			a.print("Device '" + d.Interface() + "' successfully disconnected.\n")
-			op.done(d)
+			op.done(d.Object)
 		case ev.Kind == client.PropertiesChanged && ev.HasChanged(ifaceNMDev, "StateReason"):
 			d := ev.Object.AsDevice()
-			if d == nil || !op.has(d) {
+			if d == nil || !op.has(d.Object) {
 				return
 			}
 			if d.State() <= client.DeviceStateDisconnected {
 				a.print("Device '" + d.Interface() + "' successfully disconnected.\n")
-				op.done(d)
+				op.done(d.Object)
 			}
 		}
 	})
@@ -666,13 +646,13 @@ func doDevicesDisconnect(a *App, _ *command, argv []string) {
 	a.shouldWait++
 	for _, d := range queue {
 		d.DisconnectAsync(context.Background(), func(err error) {
-			if op.finished || !op.has(d) {
+			if op.finished || !op.has(d.Object) {
 				return
 			}
 			if err != nil {
 				a.setError(ExitDevDisconnect, "Error: not all devices disconnected.")
 				a.printErr("Error: Device '" + d.Interface() + "' (" + string(d.Path()) + ") disconnecting failed: " + err.Error() + "\n")
-				op.done(d)
+				op.done(d.Object)
 				return
 			}
 			state := d.State()
@@ -683,31 +663,16 @@ func doDevicesDisconnect(a *App, _ *command, argv []string) {
 					}
 					a.print("Device '" + d.Interface() + "' successfully disconnected.\n")
 				}
-				op.done(d)
+				op.done(d.Object)
 			}
 		})
 	}
 }
 
 func doDevicesDelete(a *App, _ *command, argv []string) {
-	if a.timeout == -1 {
-		a.timeout = 10
-	}
-	a.nextArg(&argv)
-	queue := a.getDeviceList(&argv)
-	if len(argv) > 0 {
-		a.setError(ExitUserInput, "Error: invalid extra argument '"+argv[0]+"'.")
+	queue, op := a.startDeviceOp(argv)
+	if op == nil {
 		return
-	}
-	if len(queue) == 0 || a.complete {
-		return
-	}
-	op := &deviceOp{a: a, queue: queue}
-	if a.timeout > 0 {
-		op.timer = a.afterTimeout(func() {
-			a.timeoutError()
-			op.done(nil)
-		})
 	}
 	a.nowait = a.timeout == 0
 	a.shouldWait++
@@ -723,30 +688,16 @@ func doDevicesDelete(a *App, _ *command, argv []string) {
 			} else {
 				a.print("Device '" + name + "' successfully removed.\n")
 			}
-			op.done(d)
+			op.done(d.Object)
 		})
 	}
 }
 
 func doDeviceReapply(a *App, _ *command, argv []string) {
-	if a.timeout == -1 {
-		a.timeout = 10
-	}
-	a.nextArg(&argv)
-	dev, code, msg := a.getDevice(&argv)
+	dev := a.oneDeviceArg(argv, 10, "Error: invalid extra argument '%s'.")
 	if dev == nil {
-		a.setError(code, "Error: "+msg+".")
 		return
 	}
-	if len(argv) > 0 {
-		a.setError(ExitUserInput, "Error: invalid extra argument '"+argv[0]+"'.")
-		return
-	}
-	if a.complete {
-		return
-	}
-	a.nowait = a.timeout == 0
-	a.shouldWait++
 	dev.ReapplyAsync(context.Background(), nil, 0, 0, func(err error) {
 		if err != nil {
 			a.setError(ExitDevDisconnect, "Error: Reapplying connection to device '"+dev.Interface()+"' ("+string(dev.Path())+") failed: "+err.Error())

@@ -1675,46 +1675,23 @@ func (a *App) ignoreInterrupt(sig syscall.Signal) bool {
 }
 
 func editorMainHelp(a *App, arg *string) {
-	if arg == nil {
-		a.print(editorRule + "---[ Main menu ]---\n" +
-			"goto     [<setting> | <prop>]        :: go to a setting or property\n" +
-			"remove   <setting>[.<prop>] | <prop> :: remove setting or reset property value\n" +
-			"set      [<setting>.<prop> <value>]  :: set property value\n" +
-			"describe [<setting>.<prop>]          :: describe property\n" +
-			"print    [all | <setting>[.<prop>]]  :: print the connection\n" +
-			"verify   [all | fix]                 :: verify the connection\n" +
-			"save     [persistent|temporary]      :: save the connection\n" +
-			"activate [<ifname>] [/<ap>|<nsp>]    :: activate the connection\n" +
-			"back                                 :: go one level up (back)\n" +
-			"help/?   [<command>]                 :: print this help\n" +
-			"nmcli    <conf-option> <value>       :: nmcli configuration\n" +
-			"quit                                 :: exit nmcli\n" + editorRule)
-		return
-	}
-	word, _ := splitEditorCmd(*arg)
-	if text, ok := editorMainCommandHelp[mainCommandName(word)]; ok {
-		a.print(text)
-		return
-	}
-	a.print("Unknown command: '" + *arg + "'\n")
+	editorHelp(a, arg, editorMainMenu, editorMainCommandHelp, mainCommandName)
 }
 
 func editorSubHelp(a *App, arg *string) {
+	editorHelp(a, arg, editorSubMenu, editorSubCommandHelp, subCommandName)
+}
+
+// editorHelp is the editor's "help" in either menu: the menu's overview
+// without an argument, else the help of the command the argument names
+// (commands by their menu's names, texts from its table).
+func editorHelp(a *App, arg *string, overview string, texts map[string]string, name func(string) string) {
 	if arg == nil {
-		a.print(editorRule + "---[ Property menu ]---\n" +
-			"set      [<value>]               :: set new value\n" +
-			"add      [<value>]               :: add new option to the property\n" +
-			"change                           :: change current value\n" +
-			"remove   [<index> | <option>]    :: delete the value\n" +
-			"describe                         :: describe property\n" +
-			"print    [setting | connection]  :: print property (setting/connection) value(s)\n" +
-			"back                             :: go to upper level\n" +
-			"help/?   [<command>]             :: print this help or command description\n" +
-			"quit                             :: exit nmcli\n" + editorRule)
+		a.print(overview)
 		return
 	}
 	word, _ := splitEditorCmd(*arg)
-	if text, ok := editorSubCommandHelp[subCommandName(word)]; ok {
+	if text, ok := texts[name(word)]; ok {
 		a.print(text)
 		return
 	}

@@ -2,6 +2,33 @@ package nmcli
 
 // The editor's "help <command>" texts, as nmcli 1.42 prints them.
 
+// The overviews "help" prints without an argument, in each menu.
+const (
+	editorMainMenu = editorRule + "---[ Main menu ]---\n" +
+		"goto     [<setting> | <prop>]        :: go to a setting or property\n" +
+		"remove   <setting>[.<prop>] | <prop> :: remove setting or reset property value\n" +
+		"set      [<setting>.<prop> <value>]  :: set property value\n" +
+		"describe [<setting>.<prop>]          :: describe property\n" +
+		"print    [all | <setting>[.<prop>]]  :: print the connection\n" +
+		"verify   [all | fix]                 :: verify the connection\n" +
+		"save     [persistent|temporary]      :: save the connection\n" +
+		"activate [<ifname>] [/<ap>|<nsp>]    :: activate the connection\n" +
+		"back                                 :: go one level up (back)\n" +
+		"help/?   [<command>]                 :: print this help\n" +
+		"nmcli    <conf-option> <value>       :: nmcli configuration\n" +
+		"quit                                 :: exit nmcli\n" + editorRule
+	editorSubMenu = editorRule + "---[ Property menu ]---\n" +
+		"set      [<value>]               :: set new value\n" +
+		"add      [<value>]               :: add new option to the property\n" +
+		"change                           :: change current value\n" +
+		"remove   [<index> | <option>]    :: delete the value\n" +
+		"describe                         :: describe property\n" +
+		"print    [setting | connection]  :: print property (setting/connection) value(s)\n" +
+		"back                             :: go to upper level\n" +
+		"help/?   [<command>]             :: print this help or command description\n" +
+		"quit                             :: exit nmcli\n" + editorRule
+)
+
 var editorMainCommandHelp = map[string]string{
 	"goto": "goto <setting>[.<prop>] | <prop>  :: enter setting/property for editing\n\n" +
 		"This command enters into a setting or property for editing it.\n\n" +

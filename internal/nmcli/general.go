@@ -537,6 +537,18 @@ func (a *App) parseOnOff(arg1, arg2 string) (bool, bool) {
 	return false, false
 }
 
+// takeValue steps *argv from an option word to the value that must follow
+// it. Without one it sets nmcli's "argument is missing" error, naming the
+// option, and returns false.
+func (a *App) takeValue(orig []string, argv *[]string) bool {
+	*argv = (*argv)[1:]
+	if len(*argv) == 0 {
+		a.setError(ExitUserInput, "Error: "+prevWord(orig, *argv)+" argument is missing.")
+		return false
+	}
+	return true
+}
+
 // prevWord is the word before argv's current one in orig, which argv is a
 // tail of (nmcli's *(argv - 1)).
 func prevWord(orig, argv []string) string {
@@ -547,23 +559,29 @@ func prevWord(orig, argv []string) string {
 	return orig[i]
 }
 
-func doRadioAll(a *App, c *command, argv []string) {
+// radioSwitchArg reads the on/off argument of the radio commands. Without
+// one it shows the switches instead (show); ok is false when the command
+// has nothing more to do.
+func (a *App) radioSwitchArg(argv []string, show func()) (on, ok bool) {
 	orig := argv
 	a.nextArg(&argv)
 	if len(argv) == 0 {
-		if a.complete {
-			return
+		if !a.complete {
+			show()
 		}
-		a.showNMStatus("Radio switches", fieldsStatusRadio)
-		return
+		return false, false
 	}
 	if a.complete {
 		if len(argv) == 1 {
 			a.completeBool(argv[0])
 		}
-		return
+		return false, false
 	}
-	on, ok := a.parseOnOff(prevWord(orig, argv), argv[0])
+	return a.parseOnOff(prevWord(orig, argv), argv[0])
+}
+
+func doRadioAll(a *App, c *command, argv []string) {
+	on, ok := a.radioSwitchArg(argv, func() { a.showNMStatus("Radio switches", fieldsStatusRadio) })
 	if !ok {
 		return
 	}
@@ -583,22 +601,7 @@ func doRadioAll(a *App, c *command, argv []string) {
 }
 
 func doRadioWifi(a *App, c *command, argv []string) {
-	orig := argv
-	a.nextArg(&argv)
-	if len(argv) == 0 {
-		if a.complete {
-			return
-		}
-		a.switchShow("WIFI", "Wi-Fi radio switch")
-		return
-	}
-	if a.complete {
-		if len(argv) == 1 {
-			a.completeBool(argv[0])
-		}
-		return
-	}
-	on, ok := a.parseOnOff(prevWord(orig, argv), argv[0])
+	on, ok := a.radioSwitchArg(argv, func() { a.switchShow("WIFI", "Wi-Fi radio switch") })
 	if !ok {
 		return
 	}
@@ -614,22 +617,7 @@ func doRadioWifi(a *App, c *command, argv []string) {
 }
 
 func doRadioWwan(a *App, c *command, argv []string) {
-	orig := argv
-	a.nextArg(&argv)
-	if len(argv) == 0 {
-		if a.complete {
-			return
-		}
-		a.switchShow("WWAN", "WWAN radio switch")
-		return
-	}
-	if a.complete {
-		if len(argv) == 1 {
-			a.completeBool(argv[0])
-		}
-		return
-	}
-	on, ok := a.parseOnOff(prevWord(orig, argv), argv[0])
+	on, ok := a.radioSwitchArg(argv, func() { a.switchShow("WWAN", "WWAN radio switch") })
 	if !ok {
 		return
 	}

@@ -147,15 +147,8 @@ func errnoString(err error) string {
 func doConnectionExport(a *App, _ *command, argv []string) {
 	a.nextArg(&argv)
 	args := argv
-	if len(args) == 0 && a.ask {
-		args = splitArgs(a.readline("VPN connection (name, UUID, or path): "), true)
-	}
-	cn, _, _, code, msg := a.getConnection(&args, nil)
+	cn := a.oneConnectionArg(&args, "VPN connection (name, UUID, or path): ")
 	if cn == nil {
-		a.setError(code, "Error: "+msg+".")
-		return
-	}
-	if a.complete {
 		return
 	}
 	var outName string

@@ -159,9 +159,7 @@ func doDeviceLLDPList(a *App, _ *command, argv []string) {
 			a.setError(ExitUserInput, "Error: invalid extra argument '"+argv[0]+"'.")
 			return
 		}
-		argv = argv[1:]
-		if len(argv) == 0 {
-			a.setError(ExitUserInput, "Error: "+prevWord(orig, argv)+" argument is missing.")
+		if !a.takeValue(orig, &argv) {
 			return
 		}
 		d, code, msg := a.getDevice(&argv)

@@ -580,20 +580,7 @@ func checkValidNameToplevel(val string) (conType, portType string, err error) {
 		if errors.As(e, &amb) {
 			return "", "", e
 		}
-		var listed []string
-		for _, n := range setting.NmcliSettingOrder {
-			info := setting.Lookup(n)
-			if info.NmcliParts == nil {
-				continue
-			}
-			if info.Alias != "" {
-				listed = append(listed, info.Name+" ("+info.Alias+")")
-			} else {
-				listed = append(listed, info.Name)
-			}
-		}
-		listed = append(listed, "bond-slave, bridge-slave, team-slave")
-		return "", "", errors.New("'" + val + "' not among [" + strings.Join(listed, ", ") + "]")
+		return "", "", errors.New("'" + val + "' not among [" + validOptionsStringToplevel() + "]")
 	}
 	switch got {
 	case "bond-slave":

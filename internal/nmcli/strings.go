@@ -1,6 +1,8 @@
 package nmcli
 
 import (
+	"strconv"
+
 	"github.com/gonm/gonm/internal/client"
 	"github.com/gonm/gonm/internal/nmcli/format"
 )
@@ -335,29 +337,6 @@ func enumDetail(n uint32, text string) string {
 	return itoa(int(n)) + " (" + text + ")"
 }
 
-func itoa(n int) string {
-	return formatInt(int64(n))
-}
+func itoa(n int) string { return strconv.Itoa(n) }
 
-func formatInt(n int64) string {
-	if n == 0 {
-		return "0"
-	}
-	neg := n < 0
-	u := uint64(n)
-	if neg {
-		u = uint64(-n)
-	}
-	var buf [24]byte
-	i := len(buf)
-	for u > 0 {
-		i--
-		buf[i] = byte('0' + u%10)
-		u /= 10
-	}
-	if neg {
-		i--
-		buf[i] = '-'
-	}
-	return string(buf[i:])
-}
+func formatInt(n int64) string { return strconv.FormatInt(n, 10) }

@@ -259,9 +259,7 @@ func doWifiList(a *App, _ *command, argv []string) {
 		if opt <= 0 {
 			break
 		}
-		argv = argv[1:]
-		if len(argv) == 0 {
-			a.setError(ExitUserInput, "Error: "+prevWord(orig, argv)+" argument is missing.")
+		if !a.takeValue(orig, &argv) {
 			return
 		}
 		switch opt {
@@ -601,9 +599,7 @@ func doWifiConnect(a *App, _ *command, argv []string) {
 		key := argv[0]
 		switch key {
 		case "ifname", "bssid", "password", "wep-key-type", "name", "private", "hidden":
-			argv = argv[1:]
-			if len(argv) == 0 {
-				a.setError(ExitUserInput, "Error: "+prevWord(orig, argv)+" argument is missing.")
+			if !a.takeValue(orig, &argv) {
 				return
 			}
 		}
@@ -905,9 +901,7 @@ func doWifiHotspot(a *App, _ *command, argv []string) {
 		key := argv[0]
 		switch key {
 		case "ifname", "con-name", "ssid", "band", "channel", "password":
-			argv = argv[1:]
-			if len(argv) == 0 {
-				a.setError(ExitUserInput, "Error: "+prevWord(orig, argv)+" argument is missing.")
+			if !a.takeValue(orig, &argv) {
 				return
 			}
 		}
@@ -1201,23 +1195,11 @@ func doWifiRescan(a *App, _ *command, argv []string) {
 		}
 		switch argv[0] {
 		case "ifname":
-			if ifname != "" {
-				a.setError(ExitUserInput, "Error: '"+prevWord(orig, argv)+"' cannot repeat.")
+			if !a.wifiIfnameArg(orig, &argv, &ifname, devs) {
 				return
-			}
-			argv = argv[1:]
-			if len(argv) == 0 {
-				a.setError(ExitUserInput, "Error: "+prevWord(orig, argv)+" argument is missing.")
-				return
-			}
-			ifname = argv[0]
-			if len(argv) == 1 && a.complete {
-				a.completeDevice(devs, ifname, true)
 			}
 		case "ssid":
-			argv = argv[1:]
-			if len(argv) == 0 {
-				a.setError(ExitUserInput, "Error: "+prevWord(orig, argv)+" argument is missing.")
+			if !a.takeValue(orig, &argv) {
 				return
 			}
 			ssids = append(ssids, []byte(argv[0]))
@@ -1254,6 +1236,24 @@ func doWifiRescan(a *App, _ *command, argv []string) {
 	})
 }
 
+// wifiIfnameArg reads the value of an "ifname" argument (*argv starts at
+// the keyword) for the Wi-Fi commands that take it at most once, completing
+// Wi-Fi device names. It returns false after an error.
+func (a *App) wifiIfnameArg(orig []string, argv *[]string, ifname *string, devs []*client.Device) bool {
+	if *ifname != "" {
+		a.setError(ExitUserInput, "Error: '"+prevWord(orig, *argv)+"' cannot repeat.")
+		return false
+	}
+	if !a.takeValue(orig, argv) {
+		return false
+	}
+	*ifname = (*argv)[0]
+	if len(*argv) == 1 && a.complete {
+		a.completeDevice(devs, *ifname, true)
+	}
+	return true
+}
+
 func doWifiShowPassword(a *App, _ *command, argv []string) {
 	devs := sortedDevices(a.client)
 	var ifname string
@@ -1264,18 +1264,8 @@ func doWifiShowPassword(a *App, _ *command, argv []string) {
 			a.completeStrings(argv[0], "ifname")
 		}
 		if argv[0] == "ifname" {
-			if ifname != "" {
-				a.setError(ExitUserInput, "Error: '"+prevWord(orig, argv)+"' cannot repeat.")
+			if !a.wifiIfnameArg(orig, &argv, &ifname, devs) {
 				return
-			}
-			argv = argv[1:]
-			if len(argv) == 0 {
-				a.setError(ExitUserInput, "Error: "+prevWord(orig, argv)+" argument is missing.")
-				return
-			}
-			ifname = argv[0]
-			if len(argv) == 1 && a.complete {
-				a.completeDevice(devs, ifname, true)
 			}
 		} else if !a.complete {
 			a.setError(ExitUserInput, "Error: invalid extra argument '"+argv[0]+"'.")

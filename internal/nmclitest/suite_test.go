@@ -162,6 +162,13 @@ func compareProfileCases(t *testing.T, w *World, progs programs) {
 // TestOffline compares --offline add and modify, which need no daemon
 // (nor a bus).
 func TestOffline(t *testing.T) {
+	compareWithoutDaemon(t, "--offline command lines", OfflineCases())
+}
+
+// compareWithoutDaemon runs cases (what they are, for the log) with both
+// programs in a namespace of their own where no daemon runs.
+func compareWithoutDaemon(t *testing.T, what string, cases []Case) {
+	t.Helper()
 	testbed.RequireRoot(t)
 	testbed.RequireReference(t)
 	ns := testbed.NewNetns(t)
@@ -170,8 +177,7 @@ func TestOffline(t *testing.T) {
 	run := func(program string, args []string, opts RunOptions) Result {
 		return RunIn(t, ns, home, program, args, opts)
 	}
-	cases := OfflineCases()
-	t.Logf("%d --offline command lines", len(cases))
+	t.Logf("%d %s", len(cases), what)
 	compareConcurrently(t, run, progs, cases)
 }
 
@@ -286,16 +292,7 @@ func TestNotRunning(t *testing.T) {
 // TestUnreachableBus compares both programs when the bus cannot be
 // reached or its address is malformed.
 func TestUnreachableBus(t *testing.T) {
-	testbed.RequireRoot(t)
-	testbed.RequireReference(t)
-	ns := testbed.NewNetns(t)
-	home := testbed.TempDir(t)
-	progs := newPrograms(t)
-	run := func(program string, args []string, opts RunOptions) Result {
-		return RunIn(t, ns, home, program, args, opts)
-	}
-	t.Logf("%d command lines with an unreachable bus", len(UnreachableBusCases()))
-	compareConcurrently(t, run, progs, UnreachableBusCases())
+	compareWithoutDaemon(t, "command lines with an unreachable bus", UnreachableBusCases())
 }
 
 // fakeManager is a stand-in NetworkManager on the bus that reports

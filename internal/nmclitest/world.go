@@ -1,16 +1,11 @@
 package nmclitest
 
 import (
-	"context"
 	"encoding/binary"
 	"fmt"
 	"net/netip"
 	"os"
-	"os/exec"
-	"path/filepath"
-	"strings"
 	"sync"
-	"syscall"
 	"time"
 
 	"github.com/godbus/dbus/v5"
@@ -83,19 +78,8 @@ const (
 // skips when the reference is wanted but not installed.
 func NewWorld(env testbed.Env, kind DaemonKind) *World {
 	env.Helper()
-	testbed.RequireRoot(env)
-	if kind == Reference {
-		testbed.RequireReference(env)
-	}
-	w := &World{Kind: kind, env: env}
-	w.NS = testbed.NewNetns(env)
+	w := NewBareWorld(env, kind)
 	w.Peer = testbed.NewNetns(env)
-	policies := []string{}
-	if kind == Reference {
-		policies = append(policies, testbed.NetworkManagerPolicy)
-	}
-	w.NS.Bus = testbed.StartBus(env, testbed.BusOptions{Policies: policies})
-
 	// Links exist before the daemon starts, with fixed MAC addresses, so
 	// that twin worlds number and describe their devices the same way.
 	for i, name := range []string{"eth1", "eth2", "eth3", "eth4", "eth5", "eth6"} {
@@ -108,15 +92,7 @@ func NewWorld(env testbed.Env, kind DaemonKind) *World {
 	}
 	w.Peer.MustIP("addr", "add", "10.99.3.1/24", "dev", "p3")
 	w.startDHCPServer("p3")
-
-	opts := testbed.DaemonOptions{Quiet: true}
-	switch kind {
-	case Reference:
-		w.Daemon = testbed.StartReference(env, w.NS, opts)
-	default:
-		w.Daemon = testbed.StartDaemon(env, w.NS, opts)
-	}
-	w.Conn = w.NS.Bus.Conn(env)
+	w.StartDaemon()
 	return w
 }
 
@@ -140,7 +116,8 @@ func NewBareWorld(env testbed.Env, kind DaemonKind) *World {
 	return w
 }
 
-// StartDaemon starts the world's daemon (in a bare world).
+// StartDaemon starts the world's daemon. NewWorld calls it itself; users
+// of a bare world call it when they are ready.
 func (w *World) StartDaemon() {
 	w.env.Helper()
 	opts := testbed.DaemonOptions{Quiet: true}
@@ -152,37 +129,13 @@ func (w *World) StartDaemon() {
 	}
 }
 
-// startDHCPServer runs dnsmasq (DHCP only, no DNS) on the peer side of
-// one veth pair, stopped by PID at cleanup.
+// startDHCPServer serves DHCP (no DNS) on the peer side of one veth pair,
+// with the one address, router, DNS server and domain the suite expects.
 func (w *World) startDHCPServer(iface string) {
-	if _, err := exec.LookPath("dnsmasq"); err != nil {
-		w.env.Skipf("nmclitest: dnsmasq not installed")
-	}
-	dir := testbed.TempDir(w.env)
-	cmd := w.Peer.Command(context.Background(), "dnsmasq", "--keep-in-foreground", "--conf-file=/dev/null",
-		"--port=0", "--interface="+iface, "--bind-interfaces", "--except-interface=lo",
+	testbed.StartDnsmasq(w.env, w.Peer, iface,
 		"--dhcp-range=10.99.3.100,10.99.3.100,255.255.255.0,1h",
 		"--dhcp-option=option:router,10.99.3.1", "--dhcp-option=option:dns-server,10.99.3.53",
-		"--dhcp-option=option:domain-name,example.test",
-		"--dhcp-leasefile="+filepath.Join(dir, "leases"), "--pid-file="+filepath.Join(dir, "pid"))
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
-	var out strings.Builder
-	cmd.Stdout, cmd.Stderr = &out, &out
-	if err := cmd.Start(); err != nil {
-		w.env.Fatalf("nmclitest: start dnsmasq: %v", err)
-	}
-	done := make(chan struct{})
-	go func() { cmd.Wait(); close(done) }()
-	w.env.Cleanup(func() {
-		// cmd is `ip netns exec ... dnsmasq`, which execs dnsmasq in place.
-		_ = cmd.Process.Signal(syscall.SIGTERM)
-		select {
-		case <-done:
-		case <-time.After(5 * time.Second):
-			_ = cmd.Process.Kill()
-			<-done
-		}
-	})
+		"--dhcp-option=option:domain-name,example.test")
 }
 
 const (

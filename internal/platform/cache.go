@@ -1,8 +1,9 @@
 package platform
 
 import (
+	"maps"
 	"net/netip"
-	"sort"
+	"slices"
 
 	"golang.org/x/sys/unix"
 )
@@ -571,7 +572,7 @@ func (c *cache) beginResync(s resyncScope) {
 func (c *cache) endResync(s resyncScope) {
 	switch s.typ {
 	case TypeLink:
-		gone := sortedKeys(c.pendingLinks)
+		gone := slices.Sorted(maps.Keys(c.pendingLinks))
 		c.pendingLinks = nil
 		for _, k := range gone {
 			c.removeLink(k)
@@ -611,15 +612,6 @@ func (c *cache) endResync(s resyncScope) {
 			}
 		}
 	}
-}
-
-func sortedKeys(m map[int32]bool) []int32 {
-	out := make([]int32, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Slice(out, func(i, j int) bool { return out[i] < out[j] })
-	return out
 }
 
 // ---- queries ----

@@ -322,23 +322,14 @@ func routeRequest(msgType, nlflags uint16, r *Route) []byte {
 		}
 	}
 	if msgType == unix.RTM_NEWROUTE {
-		m := r.Metrics
-		if r.MTU != 0 || m != (RouteMetrics{}) {
+		if r.MTU != 0 || r.Metrics != (RouteMetrics{}) {
 			mt := b.Nest(unix.RTA_METRICS)
-			put := func(t uint16, v uint32) {
-				if v != 0 {
-					b.U32(t, v)
+			// Zero means unset: only the metrics that have a value go out.
+			for _, f := range r.metricFields() {
+				if *f.v != 0 {
+					b.U32(f.typ, *f.v)
 				}
 			}
-			put(unix.RTAX_LOCK, m.Lock)
-			put(unix.RTAX_MTU, r.MTU)
-			put(unix.RTAX_WINDOW, m.Window)
-			put(unix.RTAX_CWND, m.CWnd)
-			put(unix.RTAX_ADVMSS, m.AdvMSS)
-			put(unix.RTAX_INITCWND, m.InitCWnd)
-			put(unix.RTAX_INITRWND, m.InitRWnd)
-			put(unix.RTAX_RTO_MIN, m.RTOMin)
-			put(unix.RTAX_QUICKACK, m.QuickAck)
 			b.End(mt)
 		}
 		if family == unix.AF_INET6 && r.Pref != 0 {

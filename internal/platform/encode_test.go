@@ -173,6 +173,9 @@ func TestRouteRequestRoundTrip(t *testing.T) {
 		{Table: 1000, Dst: netip.MustParsePrefix("0.0.0.0/0"), Index: 3, Metric: 5, Protocol: unix.RTPROT_DHCP,
 			Type: unix.RTN_UNICAST, Scope: unix.RT_SCOPE_LINK, Flags: unix.RTNH_F_ONLINK,
 			Metrics: RouteMetrics{Window: 10, InitCWnd: 20, AdvMSS: 1300, Lock: 1 << unix.RTAX_MTU}},
+		{Table: 254, Dst: netip.MustParsePrefix("10.9.0.0/16"), Index: 3, Metric: 7, Protocol: unix.RTPROT_STATIC,
+			Type: unix.RTN_UNICAST, Scope: unix.RT_SCOPE_LINK, MTU: 1280,
+			Metrics: RouteMetrics{Window: 1, CWnd: 2, InitCWnd: 3, InitRWnd: 4, AdvMSS: 5, RTOMin: 6, QuickAck: 1, Lock: 1 << unix.RTAX_WINDOW}},
 		{Table: 254, Dst: netip.MustParsePrefix("100.64.0.0/10"), Protocol: unix.RTPROT_STATIC,
 			Type: unix.RTN_BLACKHOLE, Metric: 9},
 		{Table: 254, Dst: netip.MustParsePrefix("198.51.100.0/24"), Protocol: unix.RTPROT_STATIC,
@@ -357,3 +360,51 @@ func TestDumpRequestsAreStrict(t *testing.T) {
 }
 
 var _ = nl.NewRequest
+
+// A bridge's settings go out as the attributes Set names, in that order
+// and in each attribute's wire form, and read back as the same settings.
+func TestBridgeDataWireForms(t *testing.T) {
+	d := &BridgeData{ForwardDelay: 1500, HelloTime: 200, MaxAge: 2000, AgeingTime: 30000, STPState: 1,
+		Priority: 0x7000, VlanFiltering: true, VlanProtocol: 0x88a8, VlanDefaultPVID: 3, VlanStatsEnabled: true,
+		GroupFwdMask: 8, GroupAddr: MakeHWAddr([]byte{1, 0x80, 0xc2, 0, 0, 3}), MulticastSnooping: true,
+		MulticastRouter: 2, MulticastQuerier: true, MulticastQueryUseIfaddr: true, MulticastHashMax: 4096}
+	d.Set = []uint16{unix.IFLA_BR_MCAST_HASH_MAX, unix.IFLA_BR_FORWARD_DELAY, unix.IFLA_BR_HELLO_TIME,
+		unix.IFLA_BR_MAX_AGE, unix.IFLA_BR_AGEING_TIME, unix.IFLA_BR_STP_STATE, unix.IFLA_BR_PRIORITY,
+		unix.IFLA_BR_VLAN_FILTERING, unix.IFLA_BR_VLAN_PROTOCOL, unix.IFLA_BR_VLAN_DEFAULT_PVID,
+		unix.IFLA_BR_VLAN_STATS_ENABLED, unix.IFLA_BR_GROUP_FWD_MASK, unix.IFLA_BR_GROUP_ADDR,
+		unix.IFLA_BR_MCAST_SNOOPING, unix.IFLA_BR_MCAST_ROUTER, unix.IFLA_BR_MCAST_QUERIER,
+		unix.IFLA_BR_MCAST_QUERY_USE_IFADDR}
+	inner := (&wire{}).attr(unix.IFLA_BR_MCAST_HASH_MAX, u32b(4096)).
+		attr(unix.IFLA_BR_FORWARD_DELAY, u32b(1500)).
+		attr(unix.IFLA_BR_HELLO_TIME, u32b(200)).
+		attr(unix.IFLA_BR_MAX_AGE, u32b(2000)).
+		attr(unix.IFLA_BR_AGEING_TIME, u32b(30000)).
+		attr(unix.IFLA_BR_STP_STATE, u32b(1)).
+		attr(unix.IFLA_BR_PRIORITY, u16b(0x7000)).
+		attr(unix.IFLA_BR_VLAN_FILTERING, []byte{1}).
+		attr(unix.IFLA_BR_VLAN_PROTOCOL, []byte{0x88, 0xa8}).
+		attr(unix.IFLA_BR_VLAN_DEFAULT_PVID, u16b(3)).
+		attr(unix.IFLA_BR_VLAN_STATS_ENABLED, []byte{1}).
+		attr(unix.IFLA_BR_GROUP_FWD_MASK, u16b(8)).
+		attr(unix.IFLA_BR_GROUP_ADDR, []byte{1, 0x80, 0xc2, 0, 0, 3}).
+		attr(unix.IFLA_BR_MCAST_SNOOPING, []byte{1}).
+		attr(unix.IFLA_BR_MCAST_ROUTER, []byte{2}).
+		attr(unix.IFLA_BR_MCAST_QUERIER, []byte{1}).
+		attr(unix.IFLA_BR_MCAST_QUERY_USE_IFADDR, []byte{1})
+	want := (&wire{}).nest(unix.IFLA_INFO_DATA, inner)
+	b := nl.NewRequest(unix.RTM_NEWLINK, 0, nil)
+	d.encode(b)
+	if got := header(t, b.Message(), unix.RTM_NEWLINK, 0); !bytes.Equal(got, want.b) {
+		t.Errorf("encode:\n got %x\nwant %x", got, want.b)
+	}
+	back := parseBridge(inner.b).(*BridgeData)
+	if !back.equal(d) || back.Set != nil {
+		t.Errorf("parseBridge read back %+v, want %+v", back, d)
+	}
+	// Nothing to set sends no IFLA_INFO_DATA at all (kernel defaults).
+	b = nl.NewRequest(unix.RTM_NEWLINK, 0, nil)
+	(&BridgeData{STPState: 1}).encode(b)
+	if got := header(t, b.Message(), unix.RTM_NEWLINK, 0); len(got) != 0 {
+		t.Errorf("empty Set encoded %x", got)
+	}
+}

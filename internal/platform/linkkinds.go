@@ -158,47 +158,43 @@ func (d *BridgeData) equal(o LinkData) bool {
 		a.MulticastQueryUseIfaddr == b.MulticastQueryUseIfaddr && a.MulticastHashMax == b.MulticastHashMax
 }
 
+// attrs pairs each IFLA_BR_* attribute gonm keeps with its field, once
+// for both directions: encode sends the fields Set names, parseBridge
+// fills them from the kernel's answer. It is an array so that it costs no
+// allocation per bridge.
+func (d *BridgeData) attrs() [17]linkAttr {
+	return [17]linkAttr{
+		{unix.IFLA_BR_FORWARD_DELAY, &d.ForwardDelay},
+		{unix.IFLA_BR_HELLO_TIME, &d.HelloTime},
+		{unix.IFLA_BR_MAX_AGE, &d.MaxAge},
+		{unix.IFLA_BR_AGEING_TIME, &d.AgeingTime},
+		{unix.IFLA_BR_STP_STATE, &d.STPState},
+		{unix.IFLA_BR_PRIORITY, &d.Priority},
+		{unix.IFLA_BR_VLAN_FILTERING, &d.VlanFiltering},
+		{unix.IFLA_BR_VLAN_PROTOCOL, (*bigEndian16)(&d.VlanProtocol)},
+		{unix.IFLA_BR_VLAN_DEFAULT_PVID, &d.VlanDefaultPVID},
+		{unix.IFLA_BR_VLAN_STATS_ENABLED, &d.VlanStatsEnabled},
+		{unix.IFLA_BR_GROUP_FWD_MASK, &d.GroupFwdMask},
+		{unix.IFLA_BR_GROUP_ADDR, &d.GroupAddr},
+		{unix.IFLA_BR_MCAST_SNOOPING, &d.MulticastSnooping},
+		{unix.IFLA_BR_MCAST_ROUTER, &d.MulticastRouter},
+		{unix.IFLA_BR_MCAST_QUERIER, &d.MulticastQuerier},
+		{unix.IFLA_BR_MCAST_QUERY_USE_IFADDR, &d.MulticastQueryUseIfaddr},
+		{unix.IFLA_BR_MCAST_HASH_MAX, &d.MulticastHashMax},
+	}
+}
+
 func (d *BridgeData) encode(b *nl.Builder) {
 	if len(d.Set) == 0 {
 		return
 	}
+	attrs := d.attrs()
 	data := b.Nest(unix.IFLA_INFO_DATA)
-	for _, a := range d.Set {
-		switch a {
-		case unix.IFLA_BR_FORWARD_DELAY:
-			b.U32(a, d.ForwardDelay)
-		case unix.IFLA_BR_HELLO_TIME:
-			b.U32(a, d.HelloTime)
-		case unix.IFLA_BR_MAX_AGE:
-			b.U32(a, d.MaxAge)
-		case unix.IFLA_BR_AGEING_TIME:
-			b.U32(a, d.AgeingTime)
-		case unix.IFLA_BR_STP_STATE:
-			b.U32(a, d.STPState)
-		case unix.IFLA_BR_PRIORITY:
-			b.U16(a, d.Priority)
-		case unix.IFLA_BR_VLAN_FILTERING:
-			b.U8(a, boolU8(d.VlanFiltering))
-		case unix.IFLA_BR_VLAN_PROTOCOL:
-			b.BE16(a, d.VlanProtocol)
-		case unix.IFLA_BR_VLAN_DEFAULT_PVID:
-			b.U16(a, d.VlanDefaultPVID)
-		case unix.IFLA_BR_VLAN_STATS_ENABLED:
-			b.U8(a, boolU8(d.VlanStatsEnabled))
-		case unix.IFLA_BR_GROUP_FWD_MASK:
-			b.U16(a, d.GroupFwdMask)
-		case unix.IFLA_BR_GROUP_ADDR:
-			b.Bytes(a, d.GroupAddr.Bytes())
-		case unix.IFLA_BR_MCAST_SNOOPING:
-			b.U8(a, boolU8(d.MulticastSnooping))
-		case unix.IFLA_BR_MCAST_ROUTER:
-			b.U8(a, d.MulticastRouter)
-		case unix.IFLA_BR_MCAST_QUERIER:
-			b.U8(a, boolU8(d.MulticastQuerier))
-		case unix.IFLA_BR_MCAST_QUERY_USE_IFADDR:
-			b.U8(a, boolU8(d.MulticastQueryUseIfaddr))
-		case unix.IFLA_BR_MCAST_HASH_MAX:
-			b.U32(a, d.MulticastHashMax)
+	for _, typ := range d.Set {
+		for _, a := range attrs {
+			if a.typ == typ {
+				a.put(b)
+			}
 		}
 	}
 	b.End(data)
@@ -206,46 +202,68 @@ func (d *BridgeData) encode(b *nl.Builder) {
 
 func parseBridge(data []byte) LinkData {
 	d := &BridgeData{}
+	attrs := d.attrs()
 	for it := nl.NewAttrs(data); it.Next(); {
-		v := it.Value()
-		switch it.Type() {
-		case unix.IFLA_BR_FORWARD_DELAY:
-			d.ForwardDelay = u32p(v)
-		case unix.IFLA_BR_HELLO_TIME:
-			d.HelloTime = u32p(v)
-		case unix.IFLA_BR_MAX_AGE:
-			d.MaxAge = u32p(v)
-		case unix.IFLA_BR_AGEING_TIME:
-			d.AgeingTime = u32p(v)
-		case unix.IFLA_BR_STP_STATE:
-			d.STPState = u32p(v)
-		case unix.IFLA_BR_PRIORITY:
-			d.Priority = u16p(v)
-		case unix.IFLA_BR_VLAN_FILTERING:
-			d.VlanFiltering = u8p(v) != 0
-		case unix.IFLA_BR_VLAN_PROTOCOL:
-			d.VlanProtocol, _ = nl.BE16(v)
-		case unix.IFLA_BR_VLAN_DEFAULT_PVID:
-			d.VlanDefaultPVID = u16p(v)
-		case unix.IFLA_BR_VLAN_STATS_ENABLED:
-			d.VlanStatsEnabled = u8p(v) != 0
-		case unix.IFLA_BR_GROUP_FWD_MASK:
-			d.GroupFwdMask = u16p(v)
-		case unix.IFLA_BR_GROUP_ADDR:
-			d.GroupAddr = MakeHWAddr(v)
-		case unix.IFLA_BR_MCAST_SNOOPING:
-			d.MulticastSnooping = u8p(v) != 0
-		case unix.IFLA_BR_MCAST_ROUTER:
-			d.MulticastRouter = u8p(v)
-		case unix.IFLA_BR_MCAST_QUERIER:
-			d.MulticastQuerier = u8p(v) != 0
-		case unix.IFLA_BR_MCAST_QUERY_USE_IFADDR:
-			d.MulticastQueryUseIfaddr = u8p(v) != 0
-		case unix.IFLA_BR_MCAST_HASH_MAX:
-			d.MulticastHashMax = u32p(v)
+		for _, a := range attrs {
+			if a.typ == it.Type() {
+				a.get(it.Value())
+			}
 		}
 	}
 	return d
+}
+
+// linkAttr is one netlink attribute of a kind's settings and the field it
+// goes to and comes from. The field's type says the attribute's wire
+// form: *uint32, *uint16 and *uint8 in host order, *bool as a u8,
+// *bigEndian16 in network order, *HWAddr as raw bytes.
+type linkAttr struct {
+	typ   uint16
+	field any
+}
+
+// bigEndian16 marks a 16-bit field the kernel carries in network order.
+type bigEndian16 uint16
+
+func (a linkAttr) put(b *nl.Builder) {
+	switch f := a.field.(type) {
+	case *uint32:
+		b.U32(a.typ, *f)
+	case *uint16:
+		b.U16(a.typ, *f)
+	case *uint8:
+		b.U8(a.typ, *f)
+	case *bool:
+		b.U8(a.typ, boolU8(*f))
+	case *bigEndian16:
+		b.BE16(a.typ, uint16(*f))
+	case *HWAddr:
+		b.Bytes(a.typ, f.Bytes())
+	default:
+		panic(fmt.Sprintf("platform: attribute %d has a field of unhandled type %T", a.typ, a.field))
+	}
+}
+
+// get sets the field from an attribute's value; a value too short for the
+// field reads as zero, as the kernel never sends one.
+func (a linkAttr) get(v []byte) {
+	switch f := a.field.(type) {
+	case *uint32:
+		*f = u32p(v)
+	case *uint16:
+		*f = u16p(v)
+	case *uint8:
+		*f = u8p(v)
+	case *bool:
+		*f = u8p(v) != 0
+	case *bigEndian16:
+		n, _ := nl.BE16(v)
+		*f = bigEndian16(n)
+	case *HWAddr:
+		*f = MakeHWAddr(v)
+	default:
+		panic(fmt.Sprintf("platform: attribute %d has a field of unhandled type %T", a.typ, a.field))
+	}
 }
 
 // Bond modes (IFLA_BOND_MODE).

@@ -436,28 +436,39 @@ func decodeRoute(p []byte, out []Route, n int) ([]Route, bool, error) {
 }
 
 func parseMetrics(v []byte, r *Route) {
+	fields := r.metricFields()
 	for m := nl.NewAttrs(v); m.Next(); {
-		x := u32p(m.Value())
-		switch m.Type() {
-		case unix.RTAX_MTU:
-			r.MTU = x
-		case unix.RTAX_WINDOW:
-			r.Metrics.Window = x
-		case unix.RTAX_CWND:
-			r.Metrics.CWnd = x
-		case unix.RTAX_INITCWND:
-			r.Metrics.InitCWnd = x
-		case unix.RTAX_INITRWND:
-			r.Metrics.InitRWnd = x
-		case unix.RTAX_ADVMSS:
-			r.Metrics.AdvMSS = x
-		case unix.RTAX_RTO_MIN:
-			r.Metrics.RTOMin = x
-		case unix.RTAX_QUICKACK:
-			r.Metrics.QuickAck = x
-		case unix.RTAX_LOCK:
-			r.Metrics.Lock = x
+		for _, f := range fields {
+			if f.typ == m.Type() {
+				*f.v = u32p(m.Value())
+				break
+			}
 		}
+	}
+}
+
+// routeMetric is one RTAX_* attribute of RTA_METRICS and the field of a
+// Route it goes to and comes from.
+type routeMetric struct {
+	typ uint16
+	v   *uint32
+}
+
+// metricFields lists the metrics gonm keeps, in the order requests carry
+// them, for both the route encoder and parseMetrics. It is an array so
+// that it costs no allocation per route.
+func (r *Route) metricFields() [9]routeMetric {
+	m := &r.Metrics
+	return [9]routeMetric{
+		{unix.RTAX_LOCK, &m.Lock},
+		{unix.RTAX_MTU, &r.MTU},
+		{unix.RTAX_WINDOW, &m.Window},
+		{unix.RTAX_CWND, &m.CWnd},
+		{unix.RTAX_ADVMSS, &m.AdvMSS},
+		{unix.RTAX_INITCWND, &m.InitCWnd},
+		{unix.RTAX_INITRWND, &m.InitRWnd},
+		{unix.RTAX_RTO_MIN, &m.RTOMin},
+		{unix.RTAX_QUICKACK, &m.QuickAck},
 	}
 }
 

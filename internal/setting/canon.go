@@ -2,7 +2,9 @@ package setting
 
 import (
 	"fmt"
+	"maps"
 	"reflect"
+	"slices"
 	"sort"
 	"strings"
 
@@ -14,10 +16,10 @@ import (
 // send and for golden tests.
 func CanonicalText(d Dict) string {
 	var b strings.Builder
-	for _, sname := range sortedKeys(d) {
+	for _, sname := range slices.Sorted(maps.Keys(d)) {
 		fmt.Fprintf(&b, "[%s]\n", sname)
 		sd := d[sname]
-		for _, k := range sortedKeys(sd) {
+		for _, k := range slices.Sorted(maps.Keys(sd)) {
 			fmt.Fprintf(&b, "%s=%s\n", k, VariantText(sd[k]))
 		}
 	}

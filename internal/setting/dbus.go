@@ -2,6 +2,7 @@ package setting
 
 import (
 	"fmt"
+	"maps"
 	"math"
 	"slices"
 	"sort"
@@ -504,7 +505,7 @@ func settingFromDBus(info *Info, sd map[string]dbus.Variant, d Dict, strict, bes
 	s := MustNewSetting(info.Name)
 	if info.Gendata {
 		// Every key is an option; verify judges them.
-		for _, name := range sortedKeys(sd) {
+		for _, name := range slices.Sorted(maps.Keys(sd)) {
 			v := sd[name]
 			p := info.props[name]
 			if p == nil || v.Signature().String() != p.DBus {

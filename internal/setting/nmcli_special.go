@@ -3,6 +3,7 @@ package setting
 import (
 	"errors"
 	"fmt"
+	"maps"
 	"math"
 	"net/netip"
 	"slices"
@@ -25,6 +26,8 @@ func settingFamily(s *Setting) int { return familyOf(s.Name()) }
 // addressesType is ipv4/ipv6.addresses: "ip[/prefix], ...".
 type addressesType struct{}
 
+func sameAddress(a, b IPAddress) bool { return a.Addr == b.Addr && a.Prefix == b.Prefix }
+
 func (addressesType) ol() objlist[IPAddress] {
 	return objlist[IPAddress]{
 		split: splitPlain,
@@ -32,15 +35,8 @@ func (addressesType) ol() objlist[IPAddress] {
 		format: func(_ *getCtx, a IPAddress) string {
 			return inetNtop(a.Addr) + "/" + strconv.Itoa(int(a.Prefix))
 		},
-		equal: func(a, b IPAddress) bool { return a.Addr == b.Addr && a.Prefix == b.Prefix },
-		add: func(l []IPAddress, a IPAddress) []IPAddress {
-			for _, x := range l {
-				if x.Addr == a.Addr && x.Prefix == a.Prefix {
-					return l
-				}
-			}
-			return append(l, a)
-		},
+		equal: sameAddress,
+		add:   appendUnlisted(sameAddress),
 	}
 }
 
@@ -88,14 +84,9 @@ func (routesType) ol() objlist[IPRoute] {
 		parse:           func(c *setCtx, s string) (IPRoute, error) { return ParseNmcliRoute(settingFamily(c.s), s) },
 		format:          func(c *getCtx, r IPRoute) string { return FormatNmcliRoute(r, c.pretty) },
 		equal:           func(a, b IPRoute) bool { return routeEqual(a, b, false) },
-		add: func(l []IPRoute, r IPRoute) []IPRoute {
-			for _, x := range l {
-				if routeEqual(x, r, true) {
-					return l
-				}
-			}
-			return append(l, r)
-		},
+		// A route is added unless one with the same attributes too is
+		// listed; removal matches without comparing attributes.
+		add: appendUnlisted(func(a, b IPRoute) bool { return routeEqual(a, b, true) }),
 	}
 }
 
@@ -440,28 +431,7 @@ const tcSyntax = "The valid syntax is: '[root | parent <handle>] [handle <handle
 // qdiscsType is tc.qdiscs.
 type qdiscsType struct{}
 
-func (qdiscsType) ol() objlist[TCQdisc] {
-	return objlist[TCQdisc]{
-		split: splitPlain,
-		parse: func(_ *setCtx, s string) (TCQdisc, error) {
-			q, err := QdiscFromString(s)
-			if err != nil {
-				return q, fmt.Errorf("%v. %s", err, tcSyntax)
-			}
-			return q, nil
-		},
-		format: func(_ *getCtx, q TCQdisc) string { return QdiscString(q) },
-		equal:  func(a, b TCQdisc) bool { return QdiscString(a) == QdiscString(b) },
-		add: func(l []TCQdisc, q TCQdisc) []TCQdisc {
-			for _, x := range l {
-				if QdiscString(x) == QdiscString(q) {
-					return l
-				}
-			}
-			return append(l, q)
-		},
-	}
-}
+func (qdiscsType) ol() objlist[TCQdisc] { return tcObjlist(QdiscFromString, QdiscString) }
 
 func (t qdiscsType) get(c *getCtx) (string, bool) { return t.ol().get(c) }
 func (t qdiscsType) set(c *setCtx, m Modifier, v *string) error {
@@ -472,26 +442,24 @@ func (qdiscsType) supportsRemove() bool { return true }
 // tfiltersType is tc.tfilters.
 type tfiltersType struct{}
 
-func (tfiltersType) ol() objlist[TCTfilter] {
-	return objlist[TCTfilter]{
+func (tfiltersType) ol() objlist[TCTfilter] { return tcObjlist(TfilterFromString, TfilterString) }
+
+// tcObjlist is the nmcli form of tc.qdiscs and tc.tfilters: items in tc's
+// syntax, the same when they print the same, added only when not listed.
+func tcObjlist[T any](parse func(string) (T, error), format func(T) string) objlist[T] {
+	same := func(a, b T) bool { return format(a) == format(b) }
+	return objlist[T]{
 		split: splitPlain,
-		parse: func(_ *setCtx, s string) (TCTfilter, error) {
-			f, err := TfilterFromString(s)
+		parse: func(_ *setCtx, s string) (T, error) {
+			v, err := parse(s)
 			if err != nil {
-				return f, fmt.Errorf("%v. %s", err, tcSyntax)
+				return v, fmt.Errorf("%v. %s", err, tcSyntax)
 			}
-			return f, nil
+			return v, nil
 		},
-		format: func(_ *getCtx, f TCTfilter) string { return TfilterString(f) },
-		equal:  func(a, b TCTfilter) bool { return TfilterString(a) == TfilterString(b) },
-		add: func(l []TCTfilter, f TCTfilter) []TCTfilter {
-			for _, x := range l {
-				if TfilterString(x) == TfilterString(f) {
-					return l
-				}
-			}
-			return append(l, f)
-		},
+		format: func(_ *getCtx, v T) string { return format(v) },
+		equal:  same,
+		add:    appendUnlisted(same),
 	}
 }
 
@@ -505,20 +473,15 @@ func (tfiltersType) supportsRemove() bool { return true }
 // "name=ethtool delay-up=3, name=arp_ping ...".
 type linkWatchersType struct{}
 
+func sameLinkWatcher(a, b TeamLinkWatcher) bool { return LinkWatcherString(a) == LinkWatcherString(b) }
+
 func (linkWatchersType) ol() objlist[TeamLinkWatcher] {
 	return objlist[TeamLinkWatcher]{
 		split:  splitEscaped,
 		parse:  func(_ *setCtx, s string) (TeamLinkWatcher, error) { return ParseLinkWatcher(s) },
 		format: func(_ *getCtx, w TeamLinkWatcher) string { return escapeTokens(LinkWatcherString(w), ",") },
-		equal:  func(a, b TeamLinkWatcher) bool { return LinkWatcherString(a) == LinkWatcherString(b) },
-		add: func(l []TeamLinkWatcher, w TeamLinkWatcher) []TeamLinkWatcher {
-			for _, x := range l {
-				if LinkWatcherString(x) == LinkWatcherString(w) {
-					return l
-				}
-			}
-			return append(l, w)
-		},
+		equal:  sameLinkWatcher,
+		add:    appendUnlisted(sameLinkWatcher),
 	}
 }
 
@@ -924,7 +887,7 @@ func (priorityMapType) supportsRemove() bool { return true }
 // vpnOptionsShow renders vpn.data or vpn.secrets: "k = v, k2 = v2".
 func vpnOptionsShow(c *getCtx) (string, bool) {
 	m := c.s.StrDict(c.p.Name)
-	keys := slices.Sorted(mapKeys(m))
+	keys := slices.Sorted(maps.Keys(m))
 	parts := make([]string, len(keys))
 	for i, k := range keys {
 		parts[i] = escapeOptionKey(k) + " = " + escapeOptionValue(m[k])

@@ -3,6 +3,7 @@ package setting
 import (
 	"errors"
 	"fmt"
+	"maps"
 	"math"
 	"slices"
 	"strconv"
@@ -106,7 +107,7 @@ func gobjectGet(c *getCtx) (string, bool) {
 	case []byte:
 		return strings.ToUpper(fmt.Sprintf("%x", x)), len(x) == 0
 	case map[string]string:
-		keys := slices.Sorted(mapKeys(x))
+		keys := slices.Sorted(maps.Keys(x))
 		parts := make([]string, len(keys))
 		for i, k := range keys {
 			parts[i] = escapeOptionKey(k) + "=" + escapeOptionValue(x[k])
@@ -114,16 +115,6 @@ func gobjectGet(c *getCtx) (string, bool) {
 		return strings.Join(parts, ","), len(x) == 0
 	}
 	return "", def
-}
-
-func mapKeys(m map[string]string) func(func(string) bool) {
-	return func(yield func(string) bool) {
-		for k := range m {
-			if !yield(k) {
-				return
-			}
-		}
-	}
 }
 
 // readOnlyType is shown but cannot be set from nmcli.
@@ -402,15 +393,15 @@ const (
 	parseRange
 )
 
-// asciiToInt64 is _nm_utils_ascii_str_to_int64 with its two errors:
-// not a number, or out of [min, max].
-func asciiToInt64(s string, base int, min, max int64) (int64, parseResult) {
-	t := trimASCIISpace(s)
-	if t == "" {
-		return 0, parseInvalid
+// asciiMagnitude reads the sign and digits shared by asciiToInt64 and
+// asciiToUint64: surrounding ASCII space, an optional sign, and the digits
+// in base (base 0 picks 16 after "0x", 8 after a leading 0, else 10; base
+// 16 skips a "0x"). The magnitude must fit 64 bits.
+func asciiMagnitude(s string, base int) (neg bool, u uint64, r parseResult) {
+	body := trimASCIISpace(s)
+	if body == "" {
+		return false, 0, parseInvalid
 	}
-	neg := false
-	body := t
 	if body[0] == '+' || body[0] == '-' {
 		neg = body[0] == '-'
 		body = body[1:]
@@ -428,15 +419,25 @@ func asciiToInt64(s string, base int, min, max int64) (int64, parseResult) {
 		}
 	}
 	if body == "" {
-		return 0, parseInvalid
+		return false, 0, parseInvalid
 	}
 	u, err := strconv.ParseUint(body, base, 64)
 	if err != nil {
 		var ne *strconv.NumError
 		if errors.As(err, &ne) && ne.Err == strconv.ErrRange {
-			return 0, parseRange
+			return false, 0, parseRange
 		}
-		return 0, parseInvalid
+		return false, 0, parseInvalid
+	}
+	return neg, u, parseOK
+}
+
+// asciiToInt64 is _nm_utils_ascii_str_to_int64 with its two errors:
+// not a number, or out of [min, max].
+func asciiToInt64(s string, base int, min, max int64) (int64, parseResult) {
+	neg, u, r := asciiMagnitude(s, base)
+	if r != parseOK {
+		return 0, r
 	}
 	var n int64
 	if neg {
@@ -459,38 +460,9 @@ func asciiToInt64(s string, base int, min, max int64) (int64, parseResult) {
 // asciiToUint64 is _nm_utils_ascii_str_to_uint64: a leading minus wraps
 // around, as strtoull does.
 func asciiToUint64(s string, base int, min, max uint64) (uint64, parseResult) {
-	t := trimASCIISpace(s)
-	if t == "" {
-		return 0, parseInvalid
-	}
-	neg := false
-	body := t
-	if body[0] == '+' || body[0] == '-' {
-		neg = body[0] == '-'
-		body = body[1:]
-	}
-	if base == 16 && len(body) > 2 && body[0] == '0' && (body[1] == 'x' || body[1] == 'X') {
-		body = body[2:]
-	} else if base == 0 {
-		switch {
-		case len(body) > 2 && body[0] == '0' && (body[1] == 'x' || body[1] == 'X'):
-			base, body = 16, body[2:]
-		case len(body) > 1 && body[0] == '0':
-			base, body = 8, body[1:]
-		default:
-			base = 10
-		}
-	}
-	if body == "" {
-		return 0, parseInvalid
-	}
-	u, err := strconv.ParseUint(body, base, 64)
-	if err != nil {
-		var ne *strconv.NumError
-		if errors.As(err, &ne) && ne.Err == strconv.ErrRange {
-			return 0, parseRange
-		}
-		return 0, parseInvalid
+	neg, u, r := asciiMagnitude(s, base)
+	if r != parseOK {
+		return 0, r
 	}
 	if neg {
 		u = -u
@@ -1215,6 +1187,19 @@ type objlist[T any] struct {
 	add func(list []T, v T) []T
 	// remove takes one item out (the default removes the first equal).
 	remove func(list []T, v T) []T
+}
+
+// appendUnlisted is an objlist add that skips an item when one the same
+// by same is already listed, as libnm's adders refuse duplicates.
+func appendUnlisted[T any](same func(a, b T) bool) func([]T, T) []T {
+	return func(l []T, v T) []T {
+		for _, x := range l {
+			if same(x, v) {
+				return l
+			}
+		}
+		return append(l, v)
+	}
 }
 
 func (o objlist[T]) list(s *Setting, prop string) []T {

@@ -1,6 +1,8 @@
 package setting
 
 import (
+	"maps"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -132,7 +134,7 @@ func (c *Connection) UpdateSecrets(settingName string, sd map[string]dbus.Varian
 	if s == nil {
 		return newError(ErrSettingNotFound, "", "", "%s", settingName)
 	}
-	for _, key := range sortedKeys(sd) {
+	for _, key := range slices.Sorted(maps.Keys(sd)) {
 		v := sd[key]
 		if settingName == "wireguard" && key == "peers" {
 			s.updatePeerSecrets(v)

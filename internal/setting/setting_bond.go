@@ -311,18 +311,25 @@ func verifyBond(s *Setting, c *Connection) (Result, *Error) {
 	return Success, nil
 }
 
-func normalizeBondMode(c *Connection) bool {
-	s := c.settings["bond"]
+// bondModeOf finds a profile's bond setting, its options and the mode
+// they name, for the bond normalizations; ok is false when there is no
+// bond setting or no mode option. m is -1 for a mode name not known.
+func bondModeOf(c *Connection) (s *Setting, opts map[string]string, mode string, m int, ok bool) {
+	s = c.settings["bond"]
 	if s == nil {
-		return false
+		return nil, nil, "", -1, false
 	}
-	opts := s.StrDict("options")
-	mode, ok := opts["mode"]
+	opts = s.StrDict("options")
+	mode, ok = opts["mode"]
 	if !ok {
-		return false
+		return nil, nil, "", -1, false
 	}
-	m := bondModeFromString(mode)
-	if m < 0 || BondModes[m] == mode {
+	return s, opts, mode, bondModeFromString(mode), true
+}
+
+func normalizeBondMode(c *Connection) bool {
+	s, opts, mode, m, ok := bondModeOf(c)
+	if !ok || m < 0 || BondModes[m] == mode {
 		return false
 	}
 	n := maps.Clone(opts)
@@ -332,17 +339,8 @@ func normalizeBondMode(c *Connection) bool {
 }
 
 func normalizeBondOptions(c *Connection) bool {
-	s := c.settings["bond"]
-	if s == nil {
-		return false
-	}
-	opts := s.StrDict("options")
-	mode, ok := opts["mode"]
-	if !ok {
-		return false
-	}
-	m := bondModeFromString(mode)
-	if m < 0 {
+	s, opts, _, m, ok := bondModeOf(c)
+	if !ok || m < 0 {
 		return false
 	}
 	n := maps.Clone(opts)

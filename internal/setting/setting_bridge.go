@@ -2,7 +2,6 @@ package setting
 
 import (
 	"fmt"
-	"slices"
 	"strconv"
 	"strings"
 
@@ -191,14 +190,7 @@ func sortVlans(s *Setting) bool {
 	if s == nil {
 		return false
 	}
-	vlans, _ := s.Get("vlans").([]BridgeVlan)
-	if slices.IsSortedFunc(vlans, compareBridgeVlan) {
-		return false
-	}
-	sorted := slices.Clone(vlans)
-	slices.SortStableFunc(sorted, compareBridgeVlan)
-	s.MustSet("vlans", sorted)
-	return true
+	return sortListProp(s, "vlans", compareBridgeVlan)
 }
 
 func normalizeBridgeVlanOrder(c *Connection) bool     { return sortVlans(c.settings["bridge"]) }

@@ -1,5 +1,10 @@
 package setting
 
+import (
+	"maps"
+	"slices"
+)
+
 var settingEthtool = &Info{
 	Name:       "ethtool",
 	NmcliTitle: "Ethtool settings",
@@ -98,7 +103,7 @@ var settingEthtool = &Info{
 }
 
 func verifyEthtool(s *Setting, c *Connection) (Result, *Error) {
-	for _, name := range sortedKeys(s.badOptions) {
+	for _, name := range slices.Sorted(maps.Keys(s.badOptions)) {
 		if s.info.props[name] == nil {
 			return Invalid, invalidProp("ethtool", name, "unsupported ethtool setting")
 		}

@@ -1,6 +1,7 @@
 package setting
 
 import (
+	"maps"
 	"slices"
 	"strings"
 
@@ -111,7 +112,7 @@ func verifyWired(s *Setting, c *Connection) (Result, *Error) {
 		return Invalid, invalidProp(n, "s390-nettype", "property is invalid")
 	}
 	opts := s.StrDict("s390-options")
-	for _, k := range sortedKeys(opts) {
+	for _, k := range slices.Sorted(maps.Keys(opts)) {
 		if !slices.Contains(s390Options, k) {
 			return Invalid, invalidProp(n, "s390-options", "invalid key '%s'", k)
 		}

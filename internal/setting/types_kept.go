@@ -128,7 +128,6 @@ func normalizeOvsPortTrunks(c *Connection) bool {
 	if s == nil {
 		return false
 	}
-	trunks, _ := s.Get("trunks").([]OvsTrunk)
 	cmp := func(a, b OvsTrunk) int {
 		if a.Start != b.Start {
 			if a.Start < b.Start {
@@ -143,11 +142,19 @@ func normalizeOvsPortTrunks(c *Connection) bool {
 		}
 		return 0
 	}
-	if slices.IsSortedFunc(trunks, cmp) {
+	return sortListProp(s, "trunks", cmp)
+}
+
+// sortListProp puts the entries of a list property in cmp's order (a
+// stable sort, so equal entries keep theirs) and reports whether that
+// changed anything; the normalizations that order lists share it.
+func sortListProp[T any](s *Setting, prop string, cmp func(a, b T) int) bool {
+	list, _ := s.Get(prop).([]T)
+	if slices.IsSortedFunc(list, cmp) {
 		return false
 	}
-	sorted := slices.Clone(trunks)
+	sorted := slices.Clone(list)
 	slices.SortStableFunc(sorted, cmp)
-	s.MustSet("trunks", sorted)
+	s.MustSet(prop, sorted)
 	return true
 }

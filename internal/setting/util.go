@@ -2,7 +2,6 @@ package setting
 
 import (
 	"fmt"
-	"sort"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -259,12 +258,3 @@ func duidValid(s string) bool {
 }
 
 func itoa(i int) string { return strconv.Itoa(i) }
-
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
-}

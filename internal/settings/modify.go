@@ -2,12 +2,13 @@ package settings
 
 import (
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 
 	"github.com/godbus/dbus/v5"
 
-	"github.com/gonm/gonm/internal/gkeyfile"
 	"github.com/gonm/gonm/internal/keyfile"
 	"github.com/gonm/gonm/internal/setting"
 )
@@ -41,7 +42,7 @@ const (
 // plugin asked for, "" for any.
 func CheckArgs(args map[string]dbus.Variant) (plugin string, err error) {
 	seen := false
-	for _, name := range sortedKeys(args) {
+	for _, name := range slices.Sorted(maps.Keys(args)) {
 		v := args[name]
 		if p, ok := v.Value().(string); ok && name == "plugin" && !seen {
 			plugin, seen = p, true
@@ -179,7 +180,7 @@ func (s *Store) write(c *setting.Connection, t StorageType, path string, meta ke
 	}
 	w := keyfile.Write(c, keyfile.WriteOptions{KeyfileDir: dir, Meta: meta})
 	text := w.File.Marshal()
-	back, err := s.reread(text, dir)
+	back, err := keyfile.ReadText(text, dir)
 	if err != nil {
 		return nil, errorf(ErrFailed, "keyfile writer produces an invalid connection: %v", err)
 	}
@@ -213,18 +214,6 @@ func (s *Store) write(c *setting.Connection, t StorageType, path string, meta ke
 	}
 	s.log.Debug(fmt.Sprintf("keyfile: commit: \"%s\": profile %s (%s) written", path, c.UUID(), c.ID()))
 	return st, nil
-}
-
-func (s *Store) reread(text []byte, dir string) (*setting.Connection, error) {
-	kf, err := gkeyfile.Parse(text)
-	if err != nil {
-		return nil, err
-	}
-	c := keyfile.Read(kf, keyfile.ReadOptions{BaseDir: dir})
-	if _, verr := c.Normalize(); verr != nil {
-		return nil, verr
-	}
-	return c, nil
 }
 
 // newFilename finds an unused name: "<id>.nmconnection", then

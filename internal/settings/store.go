@@ -327,16 +327,10 @@ func (s *Store) ReloadConnections() bool {
 	for _, st := range s.storages {
 		uuids[st.uuid] = true
 	}
-	for _, u := range sortedKeys(uuids) {
+	for _, u := range slices.Sorted(maps.Keys(uuids)) {
 		s.resolve(u, nil)
 	}
 	return true
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	keys := slices.Collect(maps.Keys(m))
-	slices.Sort(keys)
-	return keys
 }
 
 // LoadConnections loads or unloads the given files (LoadConnections). A
@@ -398,7 +392,7 @@ func (s *Store) LoadConnections(paths []string) (ok bool, failures []string) {
 		}
 		s.put(n)
 	}
-	for _, u := range sortedKeys(touched) {
+	for _, u := range slices.Sorted(maps.Keys(touched)) {
 		s.resolve(u, nil)
 	}
 	return len(failures) == 0, failures

@@ -8,7 +8,6 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"syscall"
 	"time"
 
 	"github.com/godbus/dbus/v5"
@@ -121,15 +120,9 @@ func (b *Bus) Stop() {
 		return
 	}
 	b.stopped = true
-	_ = b.cmd.Process.Signal(syscall.SIGTERM)
-	done := make(chan error, 1)
-	go func() { done <- b.cmd.Wait() }()
-	select {
-	case <-done:
-	case <-time.After(5 * time.Second):
-		_ = b.cmd.Process.Kill()
-		<-done
-	}
+	exited := make(chan struct{})
+	go func() { _ = b.cmd.Wait(); close(exited) }()
+	terminate(b.cmd.Process, exited, 5*time.Second)
 }
 
 // Conn opens a private client connection to the bus, closed at cleanup.

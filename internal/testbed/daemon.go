@@ -274,16 +274,11 @@ func (d *Daemon) Stop() error {
 		return d.exitError("exited by itself")
 	default:
 	}
-	_ = d.cmd.Process.Signal(syscall.SIGTERM)
-	select {
-	case <-d.exited:
-	case <-time.After(20 * time.Second):
-		_ = d.cmd.Process.Kill()
-		<-d.exited
-		<-d.logDone
+	killed := terminate(d.cmd.Process, d.exited, 20*time.Second)
+	<-d.logDone
+	if killed {
 		return fmt.Errorf("%s (pid %d) did not exit within 20s of SIGTERM; killed", d.name, d.PID)
 	}
-	<-d.logDone
 	return d.exitError("after SIGTERM")
 }
 

@@ -46,13 +46,7 @@ func (p *Peer) Stop() {
 		return
 	default:
 	}
-	_ = p.cmd.Process.Signal(syscall.SIGTERM)
-	select {
-	case <-p.done:
-	case <-time.After(5 * time.Second):
-		_ = p.cmd.Process.Kill()
-		<-p.done
-	}
+	terminate(p.cmd.Process, p.done, 5*time.Second)
 }
 
 // Exited is closed when the process ended.

@@ -107,13 +107,7 @@ func (p *Polkit) stop(exited chan struct{}) {
 	}
 	p.stopped = true
 	p.mu.Unlock()
-	_ = p.cmd.Process.Signal(syscall.SIGTERM)
-	select {
-	case <-exited:
-	case <-time.After(10 * time.Second):
-		_ = p.cmd.Process.Kill()
-		<-exited
-	}
+	terminate(p.cmd.Process, exited, 10*time.Second)
 }
 
 // AsUser returns cmd changed to run as uid/gid (with no supplementary

@@ -245,13 +245,7 @@ func startWifiProc(t KernelEnv, ns *Netns, name, ctrlDir string, argv ...string)
 		close(p.exited)
 	}()
 	t.Cleanup(func() {
-		_ = cmd.Process.Signal(syscall.SIGTERM)
-		select {
-		case <-p.exited:
-		case <-time.After(10 * time.Second):
-			_ = cmd.Process.Kill()
-			<-p.exited
-		}
+		terminate(cmd.Process, p.exited, 10*time.Second)
 		if t.Failed() {
 			t.Logf("testbed: %s log:\n%s", name, p.Log())
 		}

@@ -10,10 +10,12 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"maps"
 	"os"
 	"os/exec"
 	"path"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -161,7 +163,7 @@ func imageKey(debs []debInfo, initBin []byte) string {
 		fmt.Fprintf(h, "module %s %q\n", m.Name, m.Params)
 	}
 	fmt.Fprintf(h, "applets %q\n", busyboxApplets)
-	for _, k := range sortedKeys(guestEtc) {
+	for _, k := range slices.Sorted(maps.Keys(guestEtc)) {
 		fmt.Fprintf(h, "etc %s %q\n", k, guestEtc[k])
 	}
 	ih := sha256.Sum256(initBin)
@@ -380,7 +382,7 @@ func buildImage(ctx context.Context, cache, dst string, debs []debInfo, initBin 
 	if st, err := os.Stat(cpioPath); err == nil {
 		m.InitramfsSize = st.Size()
 	}
-	for _, k := range sortedKeys(res.used) {
+	for _, k := range slices.Sorted(maps.Keys(res.used)) {
 		m.HostFiles = append(m.HostFiles, res.used[k])
 	}
 	os.RemoveAll(dst)

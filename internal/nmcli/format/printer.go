@@ -2,6 +2,7 @@ package format
 
 import (
 	"io"
+	"strconv"
 	"strings"
 )
 
@@ -336,24 +337,4 @@ func (p *Printer) render(header string, hdrs []*headerCell, rows [][]cell) {
 	}
 }
 
-func itoa(n int) string {
-	if n == 0 {
-		return "0"
-	}
-	neg := n < 0
-	if neg {
-		n = -n
-	}
-	var buf [20]byte
-	i := len(buf)
-	for n > 0 {
-		i--
-		buf[i] = byte('0' + n%10)
-		n /= 10
-	}
-	if neg {
-		i--
-		buf[i] = '-'
-	}
-	return string(buf[i:])
-}
+func itoa(n int) string { return strconv.Itoa(n) }
