@@ -46,8 +46,9 @@ func startDevices(l *loop.Loop, plat *platform.Platform, b *daemonBus, configs *
 		machineID = strings.TrimSpace(readFile("/etc/machine-id"))
 	}
 	var hostKey []byte
+	var hostID hostid.HostID
 	if h, err := hostid.LoadHostID(filepath.Join(o.stateDir, "secret_key"), mid); err == nil {
-		hostKey = h.Key
+		hostKey, hostID = h.Key, h
 	} else {
 		devLog.Warn(fmt.Sprintf("secret key: %v", err))
 	}
@@ -79,6 +80,8 @@ func startDevices(l *loop.Loop, plat *platform.Platform, b *daemonBus, configs *
 		HostKey:     hostKey,
 		L3:          l3,
 		IPConfigs:   ipcfgs,
+		Auto: newAutoMethods(l, b.exp, logs, func() *config.Config { return configs.cfg }, hostID, machineIDOr(mid),
+			b.settings.host.Static, o).provide,
 	})
 	m.AttachDevices(manager.DeviceLayer{
 		Devices:       devs,
@@ -118,4 +121,11 @@ func readFile(path string) string {
 		return ""
 	}
 	return string(b)
+}
+
+func machineIDOr(m *hostid.MachineID) hostid.MachineID {
+	if m == nil {
+		return hostid.MachineID{}
+	}
+	return *m
 }

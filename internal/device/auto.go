@@ -3,6 +3,8 @@ package device
 import (
 	"fmt"
 
+	"github.com/godbus/dbus/v5"
+
 	"github.com/gonm/gonm/internal/l3cfg"
 )
 
@@ -68,6 +70,7 @@ func (d *Device) startAuto(f Family, method string) {
 	}
 	fs.auto, fs.autoState = m, ipPending
 	a := d.act
+	defer d.publish() // its DHCP config object, if it has one
 	m.Start(AutoContext{Device: d, Family: f, Method: method, L3: d.l3.cfg, Report: func(s IPState) {
 		if d.act != a || d.ip.fam[f].auto != m {
 			return
@@ -82,10 +85,30 @@ func (d *Device) startAuto(f Family, method string) {
 
 // stopAuto stops the automatic methods of the activation.
 func (d *Device) stopAuto(deconfigure bool) {
+	stopped := false
 	for f := range d.ip.fam {
 		if m := d.ip.fam[f].auto; m != nil {
 			d.ip.fam[f].auto = nil
 			m.Stop(deconfigure)
+			stopped = true
 		}
 	}
+	if stopped && d.obj != nil {
+		d.publish()
+	}
+}
+
+// DHCPConfigPath is the DHCP4Config (f 4) or DHCP6Config (f 6) object of
+// the family's automatic method, "/" without one.
+func (d *Device) DHCPConfigPath(f int) dbus.ObjectPath {
+	i := fam4
+	if f == 6 {
+		i = fam6
+	}
+	if m, ok := d.ip.fam[i].auto.(interface{ DHCPConfig() dbus.ObjectPath }); ok {
+		if p := m.DHCPConfig(); p != "" {
+			return p
+		}
+	}
+	return dbusRoot
 }

@@ -70,9 +70,9 @@ func (d *Device) publish() {
 	}
 	set(IfaceDevice, "ActiveConnection", act)
 	set(IfaceDevice, "Ip4Config", d.IPConfigPath(4))
-	set(IfaceDevice, "Dhcp4Config", dbusRoot)
+	set(IfaceDevice, "Dhcp4Config", d.DHCPConfigPath(4))
 	set(IfaceDevice, "Ip6Config", d.IPConfigPath(6))
-	set(IfaceDevice, "Dhcp6Config", dbusRoot)
+	set(IfaceDevice, "Dhcp6Config", d.DHCPConfigPath(6))
 	set(IfaceDevice, "Managed", d.state > StateUnmanaged)
 	set(IfaceDevice, "Autoconnect", d.autoconnectOff == 0)
 	set(IfaceDevice, "FirmwareMissing", false)

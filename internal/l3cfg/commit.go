@@ -325,6 +325,14 @@ func (l *L3Cfg) platformAddr(a *Address, now time.Time) platform.Address {
 			pa.Peer = pa.Address
 		}
 		pa.Broadcast = broadcast4(a.Prefix)
+		// NetworkManager's scope by address (the kernel takes any for
+		// IPv4): host for loopback, link for 169.254/16.
+		switch {
+		case pa.Address.IsLoopback():
+			pa.Scope = unix.RT_SCOPE_HOST
+		case pa.Address.IsLinkLocalUnicast():
+			pa.Scope = unix.RT_SCOPE_LINK
+		}
 	}
 	if !a.ValidUntil.IsZero() {
 		pa.Valid = remaining(a.ValidUntil, now)

@@ -376,7 +376,7 @@ func TestGatewayReachability(t *testing.T) {
 	golden(t, "host route to the gateway", x.ops(), `
 address replace 192.0.2.10/24 dev 2 noprefixroute
 route add 192.0.2.0/24 dev 2 proto kernel scope 253 src 192.0.2.10 metric 100
-route add 198.51.100.1/32 dev 2 proto static metric 100
+route add 198.51.100.1/32 dev 2 proto static scope 253 metric 100
 route add 0.0.0.0/0 via 198.51.100.1 dev 2 proto static metric 100
 `)
 	x.do(func() {

@@ -298,7 +298,13 @@ func (m *merged) addOnlinkRoutes() {
 			n.Gateway = netip.Addr{}
 			n.Nexthops = nil
 			// A copy of the gateway route otherwise, its scope included (the
-			// kernel keeps what it is given).
+			// kernel keeps what it is given), but an IPv4 route without a
+			// gateway goes in with scope link as every route without one
+			// does: the wanted route must have the kernel's identity, or it
+			// is never seen on the interface and never removed.
+			if n.Is4() && n.Scope == unix.RT_SCOPE_UNIVERSE {
+				n.Scope = unix.RT_SCOPE_LINK
+			}
 			extra = append(extra, mRoute{r: n, force: mr.force})
 		}
 		for _, e := range extra {

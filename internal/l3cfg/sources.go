@@ -114,9 +114,13 @@ func FromNDisc(d *ndisc.Data, tempAddrs bool) *Config {
 }
 
 // FromIPv4LL is the contribution of an IPv4 link-local address (the
-// ipv4ll engine probed it already: add it without ACD).
+// ipv4ll engine probed it already: add it without ACD), with the
+// multicast route NetworkManager adds along with it (224.0.0.0/4 on the
+// link, the profile's table and metric, protocol static).
 func FromIPv4LL(addr netip.Addr) *Config {
-	return &Config{Source: "ipv4ll", IPv4: FamilyConfig{Addresses: []Address{{Prefix: netip.PrefixFrom(addr, 16)}}}}
+	mc := platform.Route{Dst: netip.MustParsePrefix("224.0.0.0/4"), Protocol: unix.RTPROT_STATIC, Type: unix.RTN_UNICAST}
+	return &Config{Source: "ipv4ll", IPv4: FamilyConfig{Addresses: []Address{{Prefix: netip.PrefixFrom(addr, 16)}},
+		Routes: []Route{{Route: mc, MetricAny: true, TableAny: true}}}}
 }
 
 // FromInterface is what is on the interface now (NetworkManager's

@@ -75,6 +75,7 @@ ipv6 search six.example
 `},
 		{"ipv4ll", FromIPv4LL(ip("169.254.7.9")), `
 ipv4 address 169.254.7.9/16
+ipv4 route 224.0.0.0/4 dev 2 proto static scope 253 metric 100
 ipv4 route 169.254.0.0/16 dev 2 proto kernel scope 253 src 169.254.7.9 metric 100
 `},
 	} {

@@ -84,15 +84,17 @@ func (ac *activeConn) sync() {
 	set("Default", a.Default)
 	set("Default6", a.Default6)
 	ip4, ip6 := dbus.ObjectPath("/"), dbus.ObjectPath("/")
+	dhcp4, dhcp6 := dbus.ObjectPath("/"), dbus.ObjectPath("/")
 	// NetworkManager shows the device's objects while the activation is
 	// activated or deactivating.
 	if d := a.Device; d != nil && (a.State() == device.ActActivated || a.State() == device.ActDeactivating) {
 		ip4, ip6 = d.IPConfigPath(4), d.IPConfigPath(6)
+		dhcp4, dhcp6 = d.DHCPConfigPath(4), d.DHCPConfigPath(6)
 	}
 	set("Ip4Config", ip4)
 	set("Ip6Config", ip6)
-	set("Dhcp4Config", dbus.ObjectPath("/"))
-	set("Dhcp6Config", dbus.ObjectPath("/"))
+	set("Dhcp4Config", dhcp4)
+	set("Dhcp6Config", dhcp6)
 	set("Vpn", false)
 	ctrl := dbus.ObjectPath("/")
 	if c := a.Controller; c != nil && c.Device != nil && c.Device.Object().Exported() {
