@@ -204,9 +204,16 @@ func (n *Netns) MustRun(name string, args ...string) string {
 
 // IP runs `ip` inside the namespace (with -n, without entering it).
 func (n *Netns) IP(args ...string) (string, error) {
-	out, err := exec.Command("ip", append([]string{"-n", n.Name}, args...)...).CombinedOutput()
+	// Only stdout is the answer: ip warns on stderr and still succeeds,
+	// for instance "Error: Peer netns reference is invalid." for a veth
+	// whose peer's namespace another test is deleting.
+	var stderr strings.Builder
+	cmd := exec.Command("ip", append([]string{"-n", n.Name}, args...)...)
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
 	if err != nil {
-		return string(out), fmt.Errorf("ip -n %s %s: %w: %s", n.Name, strings.Join(args, " "), err, strings.TrimSpace(string(out)))
+		all := strings.TrimSpace(string(out) + stderr.String())
+		return string(out) + stderr.String(), fmt.Errorf("ip -n %s %s: %w: %s", n.Name, strings.Join(args, " "), err, all)
 	}
 	return string(out), nil
 }
