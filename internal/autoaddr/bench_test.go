@@ -7,7 +7,6 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
-	"strconv"
 	"strings"
 	"syscall"
 	"testing"
@@ -160,35 +159,6 @@ func leased(ns *testbed.Netns) int {
 	return strings.Count(ns.MustIP("-4", "-o", "addr", "show"), " inet 10.10.")
 }
 
-func procCPU(pid int) float64 {
-	data, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
-	if err != nil {
-		return 0
-	}
-	s := string(data)
-	f := strings.Fields(s[strings.LastIndexByte(s, ')')+2:])
-	u, _ := strconv.ParseFloat(f[11], 64)
-	k, _ := strconv.ParseFloat(f[12], 64)
-	return (u + k) / 100 // USER_HZ
-}
-
-// daemonPID follows wrapper processes (ip netns exec, unshare) down to
-// the process named comm.
-func daemonPID(pid int, comm string) int {
-	for range 4 {
-		if c, _ := os.ReadFile(fmt.Sprintf("/proc/%d/comm", pid)); strings.TrimSpace(string(c)) == comm {
-			return pid
-		}
-		kids, _ := os.ReadFile(fmt.Sprintf("/proc/%d/task/%d/children", pid, pid))
-		f := strings.Fields(string(kids))
-		if len(f) == 0 {
-			return pid
-		}
-		pid, _ = strconv.Atoi(f[0])
-	}
-	return pid
-}
-
 func selfCPU() float64 {
 	var ru syscall.Rusage
 	_ = syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
@@ -270,8 +240,8 @@ func BenchmarkManyInterfacesDHCP4(b *testing.B) {
 		}
 		ns.MustRun("nmcli", "connection", "reload")
 		time.Sleep(time.Second) // profiles loaded, devices waiting for carrier
-		pid := daemonPID(ref.PID, "NetworkManager")
-		cpu0, start = procCPU(pid), time.Now()
+		pid := benchreport.ProcessNamed(ref.PID, "NetworkManager")
+		cpu0, start = procCPUSeconds(pid), time.Now()
 		carrierUp(b, peer, n)
 		for leased(ns) < n {
 			if time.Since(start) > 2*time.Minute {
@@ -280,9 +250,11 @@ func BenchmarkManyInterfacesDHCP4(b *testing.B) {
 			time.Sleep(20 * time.Millisecond)
 		}
 		rep.Add(benchreport.Figure{Scenario: scenario, Subject: "NetworkManager-1.42", Metric: "seconds", Value: time.Since(start).Seconds(), Unit: "s"})
-		rep.Add(benchreport.Figure{Scenario: scenario, Subject: "NetworkManager-1.42", Metric: "cpu_seconds", Value: procCPU(pid) - cpu0, Unit: "s"})
+		rep.Add(benchreport.Figure{Scenario: scenario, Subject: "NetworkManager-1.42", Metric: "cpu_seconds", Value: procCPUSeconds(pid) - cpu0, Unit: "s"})
 	}
 	if err := rep.Publish(os.Stdout); err != nil {
 		b.Error(err)
 	}
 }
+
+func procCPUSeconds(pid int) float64 { return benchreport.ProcCPU(pid).Seconds() }

@@ -12,7 +12,6 @@ import (
 	"path/filepath"
 	"runtime/debug"
 	"slices"
-	"strconv"
 	"strings"
 	"sync"
 	"syscall"
@@ -131,54 +130,6 @@ func (s *signalLog) reset() {
 	s.mu.Unlock()
 }
 
-// procStat returns a process's CPU seconds (user+system).
-func procCPU(pid int) float64 {
-	data, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
-	if err != nil {
-		return 0
-	}
-	s := string(data)
-	f := strings.Fields(s[strings.LastIndexByte(s, ')')+2:])
-	u, _ := strconv.ParseFloat(f[11], 64)
-	k, _ := strconv.ParseFloat(f[12], 64)
-	return (u + k) / 100 // USER_HZ
-}
-
-// procMem returns VmHWM or VmRSS in MB.
-func procMem(pid int, field string) float64 {
-	data, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
-	if err != nil {
-		return 0
-	}
-	for _, l := range strings.Split(string(data), "\n") {
-		if strings.HasPrefix(l, field+":") {
-			kb, _ := strconv.ParseFloat(strings.Fields(l)[1], 64)
-			return kb / 1024
-		}
-	}
-	return 0
-}
-
-// resetPeak restarts VmHWM counting.
-func resetPeak(pid int) { _ = os.WriteFile(fmt.Sprintf("/proc/%d/clear_refs", pid), []byte("5"), 0) }
-
-// daemonPID finds the daemon process: the testbed's PID, or its child when
-// a wrapper forked.
-func daemonPID(pid int, comm string) int {
-	for range 3 {
-		if c, _ := os.ReadFile(fmt.Sprintf("/proc/%d/comm", pid)); strings.TrimSpace(string(c)) == comm {
-			return pid
-		}
-		kids, _ := os.ReadFile(fmt.Sprintf("/proc/%d/task/%d/children", pid, pid))
-		f := strings.Fields(string(kids))
-		if len(f) == 0 {
-			return pid
-		}
-		pid, _ = strconv.Atoi(f[0])
-	}
-	return pid
-}
-
 // startStormReference runs NetworkManager 1.42 with eth1 activated.
 func startStormReference(b *testing.B) *stormTarget {
 	testbed.RequireReference(b)
@@ -197,7 +148,7 @@ func startStormReference(b *testing.B) *stormTarget {
 	if ip4 == "" {
 		b.Fatal("the reference did not export eth1's IP4Config")
 	}
-	return &stormTarget{subject: "NetworkManager-1.42", ns: ns, pid: daemonPID(d.PID, "NetworkManager"), ip4: ip4}
+	return &stormTarget{subject: "NetworkManager-1.42", ns: ns, pid: benchreport.ProcessNamed(d.PID, "NetworkManager"), ip4: ip4}
 }
 
 // startStormGonm runs gonm's daemon with eth1 activated.
@@ -217,7 +168,7 @@ func startStormGonm(b *testing.B) *stormTarget {
 	if ip4 == "" {
 		b.Fatal("gonm's daemon did not activate eth1 with its Ip4Config")
 	}
-	return &stormTarget{subject: "gonm", ns: ns, pid: daemonPID(d.PID, "NetworkManager"), ip4: ip4, capped: true}
+	return &stormTarget{subject: "gonm", ns: ns, pid: benchreport.ProcessNamed(d.PID, "NetworkManager"), ip4: ip4, capped: true}
 }
 
 // waitIP4Config waits for eth1's device to be activated and returns its
@@ -343,11 +294,11 @@ func runStorm(b *testing.B, t *stormTarget) {
 			b.Fatal(err)
 		}
 		defer func() { _ = monitor.Process.Kill(); _ = monitor.Wait() }()
-		resetPeak(t.pid)
+		benchreport.ResetPeak(t.pid)
 	}
 	time.Sleep(500 * time.Millisecond)
 	sigs.reset()
-	cpu0 := procCPU(t.pid)
+	cpu0 := procCPUSeconds(t.pid)
 	b.ResetTimer()
 
 	// The add storm, with nmcli device every 100 ms meanwhile.
@@ -414,7 +365,7 @@ func runStorm(b *testing.B, t *stormTarget) {
 	}
 	sigs.mu.Unlock()
 	addWall := lastAdd.Sub(start)
-	cpuAdd := procCPU(t.pid) - cpu0
+	cpuAdd := procCPUSeconds(t.pid) - cpu0
 
 	// The delete storm, then 30 s.
 	sigs.reset()
@@ -443,11 +394,11 @@ func runStorm(b *testing.B, t *stormTarget) {
 	fig(stormScenario, s, "dbus_routes_after_delete", float64(onBus), "routes", fmt.Sprintf("= kernel (%d)", kernelAfter))
 	if t.pid != 0 {
 		fig(stormScenario, s, "cpu_seconds_add_storm", cpuAdd, "s", "")
-		fig(stormScenario, s, "cpu_seconds_total", procCPU(t.pid)-cpu0, "s", "")
-		fig(stormScenario, s, "peak_rss", procMem(t.pid, "VmHWM"), "MB", "")
-		fig(stormScenario, s, "rss_30s_after_delete", procMem(t.pid, "VmRSS"), "MB", "")
+		fig(stormScenario, s, "cpu_seconds_total", procCPUSeconds(t.pid)-cpu0, "s", "")
+		fig(stormScenario, s, "peak_rss", procMB(t.pid, "VmHWM"), "MB", "")
+		fig(stormScenario, s, "rss_30s_after_delete", procMB(t.pid, "VmRSS"), "MB", "")
 		if monitor != nil {
-			fig(stormScenario, s, "nmcli_monitor_peak_rss", procMem(monitor.Process.Pid, "VmHWM"), "MB", "< 50 MB")
+			fig(stormScenario, s, "nmcli_monitor_peak_rss", procMB(monitor.Process.Pid, "VmHWM"), "MB", "< 50 MB")
 		}
 		if len(lat) > 0 {
 			slices.Sort(lat)
@@ -485,4 +436,11 @@ func runStale(b *testing.B, t *stormTarget, conn *dbus.Conn, add, del string) {
 	check("add_while_stopped")
 	stopped(del)
 	check("delete_while_stopped")
+}
+
+func procCPUSeconds(pid int) float64 { return benchreport.ProcCPU(pid).Seconds() }
+
+// procMB returns a kB field of /proc/<pid>/status (VmHWM, VmRSS) in MB.
+func procMB(pid int, field string) float64 {
+	return float64(benchreport.ProcStatusKB(pid, field)) / 1024
 }

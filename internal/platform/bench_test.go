@@ -1,7 +1,6 @@
 package platform
 
 import (
-	"bufio"
 	"context"
 	"fmt"
 	"os"
@@ -131,7 +130,7 @@ func runStorm(b *testing.B, rep *benchreport.Report, scenario string, kind subje
 	idle := rssKB(d.pid)
 	add("idle_rss_mb", float64(idle)/1024, "MB")
 
-	cpu0 := cpuTime(d.pid)
+	cpu0 := benchreport.ProcCPU(d.pid)
 	ns.MustIP("-batch", batchFile(b, func(w func(string)) {
 		for i := 0; i < n; i++ {
 			w(fmt.Sprintf("route add 10.%d.%d.%d/32 dev eth1", 100+i>>16, (i>>8)&255, i&255))
@@ -139,7 +138,7 @@ func runStorm(b *testing.B, rep *benchreport.Report, scenario string, kind subje
 	}))
 	lastAdd := time.Now()
 	active := waitIdle(d.pid, time.Second, 120*time.Second)
-	cpuAdd := cpuTime(d.pid) - cpu0
+	cpuAdd := benchreport.ProcCPU(d.pid) - cpu0
 	settle := active.Sub(lastAdd)
 	if settle < 0 {
 		settle = 0
@@ -156,14 +155,14 @@ func runStorm(b *testing.B, rep *benchreport.Report, scenario string, kind subje
 	}
 	add("settle_after_last_add_s", settle.Seconds(), "s")
 
-	cpu1 := cpuTime(d.pid)
+	cpu1 := benchreport.ProcCPU(d.pid)
 	ns.MustIP("-batch", batchFile(b, func(w func(string)) {
 		for i := 0; i < n; i++ {
 			w(fmt.Sprintf("route del 10.%d.%d.%d/32 dev eth1", 100+i>>16, (i>>8)&255, i&255))
 		}
 	}))
 	waitIdle(d.pid, time.Second, 120*time.Second)
-	cpuDel := cpuTime(d.pid) - cpu1
+	cpuDel := benchreport.ProcCPU(d.pid) - cpu1
 	add("storm_cpu_seconds", (cpuAdd + cpuDel).Seconds(), "s")
 	add("add_cpu_seconds", cpuAdd.Seconds(), "s")
 	add("delete_cpu_seconds", cpuDel.Seconds(), "s")
@@ -307,53 +306,18 @@ func waitAnswer(b *testing.B, bus *testbed.Bus, name string, path dbus.ObjectPat
 
 // ---- process observation ----
 
-var clockTick = time.Second / 100 // USER_HZ
-
-func cpuTime(pid int) time.Duration {
-	data, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
-	if err != nil {
-		return 0
-	}
-	s := string(data)
-	s = s[strings.LastIndexByte(s, ')')+2:]
-	f := strings.Fields(s)
-	// After the command: state(0) ... utime(11) stime(12).
-	if len(f) < 13 {
-		return 0
-	}
-	u, _ := strconv.ParseInt(f[11], 10, 64)
-	st, _ := strconv.ParseInt(f[12], 10, 64)
-	return time.Duration(u+st) * clockTick
-}
-
-func statusKB(pid int, field string) int64 {
-	f, err := os.Open(fmt.Sprintf("/proc/%d/status", pid))
-	if err != nil {
-		return 0
-	}
-	defer f.Close()
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		if v, ok := strings.CutPrefix(sc.Text(), field+":"); ok {
-			n, _ := strconv.ParseInt(strings.Fields(v)[0], 10, 64)
-			return n
-		}
-	}
-	return 0
-}
-
-func rssKB(pid int) int64 { return statusKB(pid, "VmRSS") }
-func hwmKB(pid int) int64 { return statusKB(pid, "VmHWM") }
+func rssKB(pid int) int64 { return benchreport.ProcStatusKB(pid, "VmRSS") }
+func hwmKB(pid int) int64 { return benchreport.ProcStatusKB(pid, "VmHWM") }
 
 // waitIdle waits until the process used no CPU for quiet (checked every
 // 10 ms, the clock tick), and returns when it was last seen working.
 func waitIdle(pid int, quiet, max time.Duration) time.Time {
-	last := cpuTime(pid)
+	last := benchreport.ProcCPU(pid)
 	lastActive := time.Now()
 	deadline := time.Now().Add(max)
 	for time.Now().Before(deadline) {
 		time.Sleep(10 * time.Millisecond)
-		c := cpuTime(pid)
+		c := benchreport.ProcCPU(pid)
 		if c != last {
 			last, lastActive = c, time.Now()
 		} else if time.Since(lastActive) >= quiet {
