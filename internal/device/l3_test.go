@@ -182,3 +182,38 @@ func (w *world) hasAddr(iface string, a netip.Addr) bool {
 	}
 	return false
 }
+
+// A vlan takes its parent's MTU when its profile names none, and falls
+// back to it (forced) when the profile asks for more than the parent has,
+// as NetworkManager's wired-parent rule does.
+func TestVlanParentMTU(t *testing.T) {
+	vlan := func(id, extra string) string {
+		return "[connection]\nid=" + id + "\nuuid=" + uuidFor(id) + "\ntype=vlan\nautoconnect=false\ninterface-name=eth1.10\n\n[vlan]\nid=10\nparent=eth1\n" +
+			extra + "\n[ipv4]\nmethod=manual\naddress1=192.0.2.6/24\n\n[ipv6]\nmethod=disabled\n"
+	}
+	for _, c := range []struct{ name, extra, want string }{
+		{"inherit", "", "set eth1.10 mtu=1400"},
+		{"capped", "\n[ethernet]\nmtu=9000\n", "set eth1.10 mtu=1400"},
+		{"smaller", "\n[ethernet]\nmtu=1300\n", "set eth1.10 mtu=1300"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			var eth1 int32
+			w := newWorld(t, worldOptions{
+				profiles: map[string]string{"v10.nmconnection": vlan("v10", c.extra)},
+				links: func(f *fakePlatform) {
+					lo(f)
+					eth1 = f.addLink("eth1", "veth", true, true).Index
+				},
+			})
+			w.waitState("eth1", StateDisconnected)
+			w.do(func() { _ = w.plat.LinkSetMTU(eth1, 1400) })
+			w.settle()
+			w.ops()
+			w.activate("v10", "eth1.10")
+			w.waitState("eth1.10", StateActivated)
+			if ops := w.ops(); !slices.Contains(ops, c.want) {
+				t.Errorf("ops %q lack %q", ops, c.want)
+			}
+		})
+	}
+}

@@ -53,6 +53,29 @@ func (d *Device) configuredMTU() (uint32, mtuSource) {
 	return 0, mtuSourceNone
 }
 
+// wiredParentMTU is NetworkManager's rule for kinds stacked on a parent
+// link in the same namespace (vlan, macvlan/macvtap: no overhead): a
+// configured MTU larger than the parent's falls back to the parent's, and
+// forces itself over a higher-ranked one; without a configured MTU the
+// device inherits the parent's.
+func (d *Device) wiredParentMTU(mtu uint32, source mtuSource) (uint32, mtuSource, bool) {
+	var parent uint32
+	if d.link != nil && d.link.Parent > 0 && d.link.LinkNetNSID < 0 {
+		if p, ok := d.reg.plat.Link(d.link.Parent); ok {
+			parent = p.MTU
+		}
+	}
+	switch {
+	case parent != 0 && mtu > parent:
+		return parent, mtuSourceParent, true
+	case source != mtuSourceNone:
+		return mtu, source, false
+	case parent != 0:
+		return parent, mtuSourceParent, false
+	}
+	return mtu, source, false
+}
+
 // commitMTU applies the activation's MTU and IPv6 MTU as NetworkManager's
 // _commit_mtu does: the profile's (or the IP configuration's) MTU when its
 // source ranks higher than what was applied, never below 1280 while IPv6
@@ -64,13 +87,17 @@ func (d *Device) commitMTU() {
 		return
 	}
 	mtu, source := d.configuredMTU()
+	force := false
+	if d.info.devType == TypeVLAN || d.info.devType == TypeMacvlan {
+		mtu, source, force = d.wiredParentMTU(mtu, source)
+	}
 	if source < mtuSourceIPConfig && d.l3 != nil {
 		if c := d.l3.cfg.Config(false); c != nil && c.MTU > 0 {
 			mtu, source = c.MTU, mtuSourceIPConfig
 		}
 	}
 	desired := uint32(0)
-	if mtu != 0 && source > d.mtu.source {
+	if mtu != 0 && (source > d.mtu.source || force) {
 		desired = mtu
 	} else {
 		source = mtuSourceNone
