@@ -2,6 +2,7 @@ package manager
 
 import (
 	"fmt"
+	"slices"
 
 	"github.com/godbus/dbus/v5"
 
@@ -9,10 +10,12 @@ import (
 )
 
 // bestActiveState is NetworkManager's find_best_device_state: the best
-// state of the active connections, loopback ignored.
+// state of the active connections, loopback ignored. The walk goes newest
+// first, as NetworkManager's list: the result depends on the order (an
+// activating profile outranks an activated one met before it).
 func (m *Manager) bestActiveState() uint32 {
 	best := StateDisconnected
-	for _, a := range m.acOrder {
+	for _, a := range slices.Backward(m.acOrder) {
 		if a.Device != nil && a.Device.Type() == device.TypeLoopback {
 			continue
 		}
