@@ -104,7 +104,7 @@ type Exporter struct {
 	// finished (see loopCall).
 	answerMu sync.Mutex
 	answers  []queuedAnswer
-	exiting atomic.Bool
+	exiting  atomic.Bool
 
 	names nameWatch
 }
