@@ -107,7 +107,7 @@ const (
 	DeviceChanged
 	// ActivationAdded: an activation exists (before it starts).
 	ActivationAdded
-	// ActivationStateChanged: ActState, ActReason.
+	// ActivationStateChanged: ActState (ActOld before), ActReason.
 	ActivationStateChanged
 	// ActivationChanged: another property of the activation changed
 	// (state flags, default routes, devices, controller).
@@ -124,6 +124,7 @@ type Event struct {
 	New, Old  State
 	Reason    Reason
 	ActState  ActState
+	ActOld    ActState
 	ActReason ActReason
 }
 

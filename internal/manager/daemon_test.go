@@ -345,3 +345,32 @@ func TestManagedObjects(t *testing.T) {
 		t.Errorf("managed objects:\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
 }
+
+// The profile generated for lo's external configuration gets a timestamp
+// once its activation is activated, as every profile NetworkManager 1.42
+// activates does (nmcli shows it as connection.timestamp and TIMESTAMP).
+func TestExternalActivationTimestamp(t *testing.T) {
+	g := startGonm(t, testbed.DaemonOptions{}, testbed.BusOptions{})
+	g.waitStartup(t)
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		var s map[string]map[string]dbus.Variant
+		err := g.conn.Object(testbed.BusName, "/org/freedesktop/NetworkManager/Settings/1").
+			Call("org.freedesktop.NetworkManager.Settings.Connection.GetSettings", 0).Store(&s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if id := s["connection"]["id"].Value(); id != "lo" {
+			t.Fatalf("Settings/1 is %v, want lo's generated profile", id)
+		}
+		ts, _ := s["connection"]["timestamp"].Value().(uint64)
+		if now := uint64(time.Now().Unix()); ts > now || ts+60 < now {
+			if time.Now().After(deadline) {
+				t.Fatalf("lo's profile has timestamp %d, want about %d", ts, now)
+			}
+			time.Sleep(50 * time.Millisecond)
+			continue
+		}
+		return
+	}
+}
