@@ -374,3 +374,37 @@ func TestExternalActivationTimestamp(t *testing.T) {
 		return
 	}
 }
+
+// Migrating lo's generated profile to a keyfile (nmcli connection
+// migrate: Update2 with the keyfile plugin) makes it a profile like any
+// other: its activation is no longer external (StateFlags without 0x80,
+// nmcli's "connected" instead of "connected (externally)"), as in
+// NetworkManager 1.42.
+func TestMigratedExternalProfileBecomesManaged(t *testing.T) {
+	g := startGonm(t, testbed.DaemonOptions{}, testbed.BusOptions{})
+	g.waitStartup(t)
+	ac := g.conn.Object(testbed.BusName, "/org/freedesktop/NetworkManager/ActiveConnection/1")
+	flags := func() uint32 {
+		v, err := ac.GetProperty("org.freedesktop.NetworkManager.Connection.Active.StateFlags")
+		if err != nil {
+			t.Fatal(err)
+		}
+		return v.Value().(uint32)
+	}
+	if f := flags(); f&0x80 == 0 {
+		t.Fatalf("lo's activation has state flags %#x, want external (0x80)", f)
+	}
+	err := g.conn.Object(testbed.BusName, "/org/freedesktop/NetworkManager/Settings/1").Call(
+		"org.freedesktop.NetworkManager.Settings.Connection.Update2", 0,
+		map[string]map[string]dbus.Variant{}, uint32(0), map[string]dbus.Variant{"plugin": dbus.MakeVariant("keyfile")}).Err
+	if err != nil {
+		t.Fatal(err)
+	}
+	if f := flags(); f&0x80 != 0 || f&0x4 == 0 {
+		t.Errorf("after the migration lo's activation has state flags %#x, want activated and not external", f)
+	}
+	out, err := g.ns.Run("nmcli", "-t", "-f", "DEVICE,STATE", "device")
+	if err != nil || !strings.Contains(out, "lo:connected\n") {
+		t.Errorf("nmcli device after the migration: %v\n%s", err, out)
+	}
+}
