@@ -111,26 +111,11 @@ func compareConcurrently(t *testing.T, run func(program string, args []string, o
 // checks what only gonm's nmcli has (JSON) and the bash completion on the
 // same state, and last the lines that change profiles (each undoing what
 // it did) on that same daemon.
-func TestReadOnly(t *testing.T) {
-	w := NewWorld(t, DaemonFromEnv())
+func TestReadOnly(t *testing.T) { forEachDaemon(t, testReadOnly) }
+
+func testReadOnly(t *testing.T, kind DaemonKind) {
+	w := NewWorld(t, kind)
 	progs := newPrograms(t)
-	if !w.ManagesDevices() {
-		// The profile commands need no device: they run on the profiles
-		// alone.
-		w.PopulateProfiles()
-		t.Run("differential", func(t *testing.T) {
-			// nm-online waits for a connected device.
-			var cases []Case
-			for _, cs := range ReadOnlyCases() {
-				if cs.program() != "nm-online" {
-					cases = append(cases, cs)
-				}
-			}
-			compareConcurrently(t, w.Run, progs, cases)
-		})
-		t.Run("profiles", func(t *testing.T) { compareProfileCases(t, w, progs) })
-		t.Skipf("the %s daemon shows no devices yet: the lines ran on profiles alone (no activations), nm-online's are skipped", w.Kind)
-	}
 	w.Populate()
 	t.Run("differential", func(t *testing.T) {
 		cases := ReadOnlyCases()
@@ -250,27 +235,43 @@ func lastFrame(out []byte) []byte {
 
 // TestNotRunning compares both programs while NetworkManager is not
 // running, then nm-online waiting for its startup.
-func TestNotRunning(t *testing.T) {
-	w := NewBareWorld(t, DaemonFromEnv())
+func TestNotRunning(t *testing.T) { forEachDaemon(t, testNotRunning) }
+
+func testNotRunning(t *testing.T, kind DaemonKind) {
+	w := NewBareWorld(t, kind)
 	progs := newPrograms(t)
 	t.Logf("%d command lines without NetworkManager", len(NotRunningCases()))
 	compareConcurrently(t, w.Run, progs, NotRunningCases())
 
-	// nm-online -s waits for the daemon to come and finish starting.
+	// nm-online -s (and -s -q, as NetworkManager-wait-online.service
+	// runs it) waits for the daemon to come and finish starting.
 	type res struct {
-		name string
-		r    Result
+		name  string
+		quiet bool
+		r     Result
 	}
-	done := make(chan res, 2)
+	done := make(chan res, 4)
 	for i, name := range []string{"reference", "ours"} {
-		go func() {
-			done <- res{name, w.Run(progs["nm-online"][i], []string{"-s", "-t", "60"}, RunOptions{Timeout: 90 * time.Second})}
-		}()
+		for _, quiet := range []bool{false, true} {
+			args := []string{"-s", "-t", "60"}
+			if quiet {
+				args = append(args, "-q")
+			}
+			go func() {
+				done <- res{name, quiet, w.Run(progs["nm-online"][i], args, RunOptions{Timeout: 90 * time.Second})}
+			}()
+		}
 	}
 	time.Sleep(1500 * time.Millisecond)
 	w.StartDaemon()
-	for range 2 {
+	for range 4 {
 		r := <-done
+		if r.quiet {
+			if r.r.Code != 0 || len(r.r.Stdout) != 0 || len(r.r.Stderr) != 0 {
+				t.Errorf("%s nm-online -s -q: want exit 0 and no output, got %s", r.name, r.r)
+			}
+			continue
+		}
 		if r.r.Code != 0 || !bytes.HasSuffix(r.r.Stdout, []byte(" [started]\n")) || len(r.r.Stderr) != 0 {
 			t.Errorf("%s nm-online -s: want \"[started]\" and exit 0, got %s", r.name, r.r)
 		}
