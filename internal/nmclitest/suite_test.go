@@ -43,12 +43,41 @@ func compareCase(t *testing.T, run func(program string, args []string, opts RunO
 	ref, ours := progs.pick(cs)
 	got := run(ours, cs.Args, opts)
 	want := run(ref, cs.Args, opts)
+	for range secretsRetries(cs) {
+		if resultDiff(t, cs, ref, ours, want, got) == "" {
+			break
+		}
+		want = run(ref, cs.Args, opts)
+	}
 	compareResults(t, cs, ref, ours, want, got)
+}
+
+// secretsRetries is how often the reference runs again when its output
+// differs: Debian's nmcli with -s now and then prints no secrets (a race
+// of its own, about once in 40 runs on a loaded machine, against
+// NetworkManager 1.42 and gonm alike; the daemon answered GetSecrets
+// with them), so a secrets line gets two more tries.
+func secretsRetries(cs Case) int {
+	for _, a := range cs.Args {
+		if a == "-s" || a == "--show-secrets" {
+			return 2
+		}
+	}
+	return 0
 }
 
 // compareResults normalizes two results of a case and reports how they
 // differ.
 func compareResults(t *testing.T, cs Case, ref, ours string, want, got Result) {
+	t.Helper()
+	if d := resultDiff(t, cs, ref, ours, want, got); d != "" {
+		t.Errorf("%s:\n%s", cs.Name(), d)
+	}
+}
+
+// resultDiff normalizes two results of a case and says how they differ
+// ("" when alike).
+func resultDiff(t *testing.T, cs Case, ref, ours string, want, got Result) string {
 	t.Helper()
 	want.Stdout, want.Stderr = Normalize(want.Stdout), Normalize(want.Stderr)
 	got.Stdout, got.Stderr = Normalize(got.Stdout), Normalize(got.Stderr)
@@ -70,9 +99,7 @@ func compareResults(t *testing.T, cs Case, ref, ours string, want, got Result) {
 	if cs.Overview146 {
 		want.Stdout = LimitOverview(want.Stdout)
 	}
-	if d := Diff(want, got); d != "" {
-		t.Errorf("%s:\n%s", cs.Name(), d)
-	}
+	return Diff(want, got)
 }
 
 // compareConcurrently runs cases that do not change anything (nor
@@ -140,6 +167,12 @@ func compareProfileCases(t *testing.T, w *World, progs programs) {
 		ref, ours := progs.pick(cs)
 		want := w.runProfileCase(base, ref, cs)
 		got := w.runProfileCase(base, ours, cs)
+		for range secretsRetries(cs) {
+			if resultDiff(t, cs, ref, ours, want, got) == "" {
+				break
+			}
+			want = w.runProfileCase(base, ref, cs)
+		}
 		compareResults(t, cs, ref, ours, want, got)
 	}
 }
