@@ -21,9 +21,9 @@ type step struct {
 	// lease: the step needs the DHCP profile's lease (skipped where the
 	// daemon gets none, see World.NoDHCP).
 	lease bool
-	// anyOrder compares stdout as a set of lines: nmcli prints the
-	// answers to its calls as they come, and NetworkManager 1.42 itself
-	// answers a burst of them in an order that varies between the twins.
+	// anyOrder compares stdout as a set of lines: nmcli prints a line as
+	// each answer to a burst of calls comes, and the order of those lines
+	// differs between twin worlds even on NetworkManager 1.42.
 	anyOrder bool
 	// wake: the step takes networking down or up again after lo's
 	// profile was migrated (see gonmWakeDiffers).
