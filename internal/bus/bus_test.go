@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/xml"
 	"fmt"
+	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -159,5 +160,94 @@ func TestOnARealBus(t *testing.T) {
 	err = d.Call(ifDns+".Nope", 0).Err
 	if de, ok := err.(dbus.Error); !ok || de.Name != DBusUnknownMethod {
 		t.Errorf("call on a removed object: %#v", err)
+	}
+}
+
+// Answers leave in the order the loop finished the calls, as
+// NetworkManager's do: a client that sends a burst of calls (nmcli's
+// connection migrate, one Update2 per profile) prints their results in
+// that order. godbus would send each answer from a goroutine of its own.
+func TestAnswersLeaveInTheLoopsOrder(t *testing.T) {
+	b := testbed.StartBus(t, testbed.BusOptions{})
+	l := loop.New()
+	e := New(l, Options{Strict: true})
+	server, err := e.Connect(b.Address)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	go l.Run(ctx)
+	t.Cleanup(func() {
+		cancel()
+		<-l.Done()
+		server.Close()
+	})
+	var mu sync.Mutex
+	var handled []string
+	if err := l.Call(context.Background(), func() { _ = e.NewObject(agentClass(&handled, &mu)).Export() }); err != nil {
+		t.Fatal(err)
+	}
+
+	// The client records the serials of its calls as they leave and
+	// the reply serials of the answers as they arrive.
+	var sent, answered []uint32
+	var smu sync.Mutex
+	client, err := dbus.Connect(b.Address,
+		dbus.WithOutgoingInterceptor(func(m *dbus.Message) {
+			if m.Type == dbus.TypeMethodCall && m.Headers[dbus.FieldDestination].Value() == server.Names()[0] {
+				smu.Lock()
+				sent = append(sent, m.Serial())
+				smu.Unlock()
+			}
+		}),
+		dbus.WithIncomingInterceptor(func(m *dbus.Message) {
+			if m.Type == dbus.TypeMethodReply || m.Type == dbus.TypeError {
+				smu.Lock()
+				answered = append(answered, m.Headers[dbus.FieldReplySerial].Value().(uint32))
+				smu.Unlock()
+			}
+		}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer client.Close()
+	obj := client.Object(server.Names()[0], PathAgentManager)
+	// Fewer than the bus's limit of pending replies per connection
+	// (beyond it dbus-daemon answers LimitsExceeded itself).
+	const n = 100
+	done := make(chan *dbus.Call, n)
+	for i := range n {
+		switch i % 4 {
+		case 1: // the handler's error
+			obj.Go(ifAgent+".Unregister", 0, done)
+		case 3: // refused before the loop: a wrong signature
+			obj.Go(ifAgent+".Unregister", 0, done, "x")
+		default:
+			obj.Go(ifAgent+".Register", 0, done, fmt.Sprintf("agent%03d", i))
+		}
+	}
+	for range n {
+		<-done
+	}
+	smu.Lock()
+	got := slices.Clone(answered)
+	want := slices.Clone(sent)
+	smu.Unlock()
+	// The client's own Hello and AddMatch calls went to the bus.
+	got = slices.DeleteFunc(got, func(s uint32) bool { return !slices.Contains(want, s) })
+	if !slices.Equal(got, want) {
+		for i := range got {
+			if got[i] != want[i] {
+				t.Fatalf("answer %d is the one to call serial %d, want %d", i, got[i], want[i])
+			}
+		}
+		t.Fatalf("%d answers to %d calls", len(got), len(want))
+	}
+	// A call that asks for no answer gets none, and the next call its own.
+	if err := obj.Go(ifAgent+".Register", dbus.FlagNoReplyExpected, nil, "quiet").Err; err != nil {
+		t.Fatal(err)
+	}
+	if err := obj.Call(ifAgent+".Register", 0, "loud").Err; err != nil {
+		t.Fatal(err)
 	}
 }

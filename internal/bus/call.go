@@ -1,6 +1,7 @@
 package bus
 
 import (
+	"fmt"
 	"sync/atomic"
 
 	"github.com/godbus/dbus/v5"
@@ -40,6 +41,10 @@ type pendingCall struct {
 	done   chan struct{}
 	values []any
 	err    *Error
+	// noReply: the caller asked for no answer.
+	noReply bool
+	// own: the loop sends the answer (see Exporter.loopCall).
+	own bool
 }
 
 func answered(err *Error) *pendingCall {
@@ -53,6 +58,9 @@ func (c *Call) Message() *dbus.Message { return c.msg }
 
 // NoReplyExpected reports whether the caller asked for no reply.
 func (c *Call) NoReplyExpected() bool {
+	if c.rec != nil {
+		return c.rec.noReply
+	}
 	return c.msg != nil && c.msg.Flags&dbus.FlagNoReplyExpected != 0
 }
 
@@ -76,10 +84,79 @@ func (c *Call) Reply(values ...any) {
 // emitted, so that a client reading a property after the reply sees the
 // value the call set (NetworkManager reads properties live).
 func (c *Call) finish() {
+	if c.rec.own {
+		c.e.queueAnswer(c.msg, c.rec)
+		return
+	}
 	c.e.loop.Post(func() {
 		c.e.flushNow()
 		close(c.rec.done)
 	})
+}
+
+// queuedAnswer is an answer the loop sends (see Exporter.loopCall).
+type queuedAnswer struct {
+	call *dbus.Message
+	rec  *pendingCall
+}
+
+// queueAnswer queues a call's answer behind those of the calls finished
+// before it; the loop sends them in that order.
+func (e *Exporter) queueAnswer(call *dbus.Message, rec *pendingCall) {
+	e.answerMu.Lock()
+	e.answers = append(e.answers, queuedAnswer{call, rec})
+	e.answerMu.Unlock()
+	e.loop.Post(e.sendAnswers)
+}
+
+// sendAnswers sends the queued answers, after the changes made so far
+// went out (a client reading a property after the reply sees the call's
+// effect, as NetworkManager's property reads are live).
+func (e *Exporter) sendAnswers() {
+	e.answerMu.Lock()
+	q := e.answers
+	e.answers = nil
+	e.answerMu.Unlock()
+	if len(q) == 0 {
+		return
+	}
+	e.flushNow()
+	for _, a := range q {
+		if !a.rec.noReply {
+			e.sendAnswer(a.call, a.rec)
+		}
+		select {
+		case <-a.rec.done: // answered at routing
+		default:
+			close(a.rec.done)
+		}
+	}
+}
+
+// sendAnswer sends a call's reply or error; it runs on the loop, after
+// the signals the call caused.
+func (e *Exporter) sendAnswer(call *dbus.Message, rec *pendingCall) {
+	conn := e.conn.Load()
+	if conn == nil {
+		return
+	}
+	m := &dbus.Message{Type: dbus.TypeMethodReply, Headers: map[dbus.HeaderField]dbus.Variant{
+		dbus.FieldReplySerial: dbus.MakeVariant(call.Serial()),
+	}, Body: rec.values}
+	if sender, ok := call.Headers[dbus.FieldSender]; ok {
+		m.Headers[dbus.FieldDestination] = sender
+	}
+	if rec.err != nil {
+		m.Type = dbus.TypeError
+		m.Headers[dbus.FieldErrorName] = dbus.MakeVariant(rec.err.Name)
+		m.Body = []any{rec.err.Message}
+	}
+	if len(m.Body) > 0 {
+		m.Headers[dbus.FieldSignature] = dbus.MakeVariant(dbus.SignatureOf(m.Body...))
+	}
+	if c := conn.Send(m, nil); c.Err != nil {
+		e.log.Debug(fmt.Sprintf("answer to %v: %v", call.Headers[dbus.FieldMember], c.Err))
+	}
 }
 
 // Error answers the call with an error. A *bus.Error is sent as it is; any

@@ -24,7 +24,17 @@ func (e *Exporter) intercept(msg *dbus.Message) {
 	if iface, _ := header[string](msg, dbus.FieldInterface); iface == introspection.Peer {
 		return // godbus answers Ping and GetMachineId itself
 	}
-	e.pending.Store(msg, e.route(msg))
+	ordered := e.conn.Load() != nil && !e.exiting.Load()
+	rec := e.routeMsg(msg, ordered)
+	if ordered && rec.direct == nil && !rec.own {
+		// Answered at once (a wrong signature, no such object): the
+		// answer still waits for the handlers of the calls before it,
+		// and for their answers if they gave them there and then.
+		rec.own, rec.noReply = true, msg.Flags&dbus.FlagNoReplyExpected != 0
+		msg.Flags |= dbus.FlagNoReplyExpected
+		e.loop.Post(func() { e.queueAnswer(msg, rec) })
+	}
+	e.pending.Store(msg, rec)
 }
 
 func header[T any](msg *dbus.Message, f dbus.HeaderField) (T, bool) {
@@ -46,8 +56,12 @@ func bodySignature(msg *dbus.Message) string {
 var errExiting = &Error{Name: DBusFailed, Message: "NetworkManager is exiting"}
 
 // route decides how one call is answered and, for calls handled on the
-// loop, posts the handler.
-func (e *Exporter) route(msg *dbus.Message) *pendingCall {
+// loop, posts the handler; godbus sends the answer.
+func (e *Exporter) route(msg *dbus.Message) *pendingCall { return e.routeMsg(msg, false) }
+
+// routeMsg is route; with ordered, the answers of calls handled on the
+// loop are sent by the loop itself (see loopCall).
+func (e *Exporter) routeMsg(msg *dbus.Message, ordered bool) *pendingCall {
 	if e.exiting.Load() {
 		return answered(errExiting)
 	}
@@ -67,7 +81,7 @@ func (e *Exporter) route(msg *dbus.Message) *pendingCall {
 		}
 		return &pendingCall{direct: func() ([]any, *Error) { return e.introspect(path) }}
 	case introspection.Properties:
-		return e.routeProperties(msg, path, member, sender, sig)
+		return e.routeProperties(msg, path, member, sender, sig, ordered)
 	case introspection.ObjectManager:
 		if path != ObjectManagerPath {
 			if _, ok := e.Lookup(path); !ok {
@@ -116,11 +130,28 @@ func (e *Exporter) route(msg *dbus.Message) *pendingCall {
 	}
 	c := &Call{
 		Sender: sender, Object: o, Path: path, Interface: it.Name, Member: member, Args: msg.Body,
-		e: e, msg: msg, outSig: m.OutSignature(), rec: &pendingCall{done: make(chan struct{})},
+		e: e, msg: msg, outSig: m.OutSignature(), rec: e.loopCall(msg, ordered),
 	}
 	h := it.Methods[member]
 	e.loop.Post(func() { e.invoke(c, h) })
 	return c.rec
+}
+
+// loopCall is the record of a call handled on the loop. Handlers finish
+// in the loop's order, but godbus would send each answer from the call's
+// own goroutine, so that answers to calls finished one after the other
+// (a client's burst of Update2 calls, say) could leave in any order;
+// NetworkManager answers in the order it finished them. With ordered
+// (the connection's reader saw the call first, before godbus started its
+// goroutine), the loop sends the answer itself and the message is marked
+// as wanting none from godbus.
+func (e *Exporter) loopCall(msg *dbus.Message, ordered bool) *pendingCall {
+	rec := &pendingCall{done: make(chan struct{}), noReply: msg.Flags&dbus.FlagNoReplyExpected != 0}
+	if ordered {
+		rec.own = true
+		msg.Flags |= dbus.FlagNoReplyExpected
+	}
+	return rec
 }
 
 // invoke runs a handler on the loop, unless the object went away since the
@@ -133,7 +164,7 @@ func (e *Exporter) invoke(c *Call, h Handler) {
 	h(c)
 }
 
-func (e *Exporter) routeProperties(msg *dbus.Message, path dbus.ObjectPath, member, sender, sig string) *pendingCall {
+func (e *Exporter) routeProperties(msg *dbus.Message, path dbus.ObjectPath, member, sender, sig string, ordered bool) *pendingCall {
 	var want string
 	switch member {
 	case "Get":
@@ -199,7 +230,7 @@ func (e *Exporter) routeProperties(msg *dbus.Message, path dbus.ObjectPath, memb
 	}
 	c := &Call{
 		Sender: sender, Object: o, Path: path, Interface: iface, Member: "Set", Property: name,
-		Args: []any{value.Value()}, e: e, msg: msg, rec: &pendingCall{done: make(chan struct{})},
+		Args: []any{value.Value()}, e: e, msg: msg, rec: e.loopCall(msg, ordered),
 	}
 	h := it.Setters[name]
 	e.loop.Post(func() { e.invoke(c, h) })
@@ -238,6 +269,10 @@ func (e *Exporter) await(rec *pendingCall) ([]any, error) {
 		default:
 			return nil, errExiting
 		}
+	}
+	if rec.own {
+		// The loop sent the answer (see loopCall).
+		return nil, nil
 	}
 	// What the handler changed goes out before its reply, as
 	// NetworkManager emits property changes as they happen: a client that

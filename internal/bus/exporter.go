@@ -100,7 +100,11 @@ type Exporter struct {
 	// made in arrival order by the connection's reader (intercept) and
 	// picked up by the goroutine godbus runs the call on.
 	pending sync.Map // *dbus.Message -> *pendingCall
-	exiting atomic.Bool
+	// answers wait for the loop to send them, in the order the calls
+	// finished (see loopCall).
+	answerMu sync.Mutex
+	answers  []queuedAnswer
+	exiting  atomic.Bool
 
 	names nameWatch
 }

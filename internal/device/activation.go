@@ -206,7 +206,7 @@ func (a *Activation) setState(s ActState, reason ActReason) {
 	for _, fn := range a.onState {
 		fn(a, s, reason)
 	}
-	a.reg.emit(Event{Kind: ActivationStateChanged, Act: a, ActState: s, ActReason: reason})
+	a.reg.emit(Event{Kind: ActivationStateChanged, Act: a, ActState: s, ActOld: old, ActReason: reason})
 	if s >= ActDeactivating {
 		// Ports of a controller that goes away before they could attach
 		// fail with it. Attached ones are released by the controller's

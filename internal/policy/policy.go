@@ -253,7 +253,7 @@ func (p *Policy) deviceEvent(e device.Event) {
 			}
 		}
 	case device.ActivationStateChanged:
-		p.activationStateChanged(e.Act, e.ActState)
+		p.activationStateChanged(e.Act, e.ActState, e.ActOld)
 	case device.ActivationRemoved:
 		if pr := e.Act.Profile; pr != nil && pr.Flags()&settings.FlagVolatile != 0 {
 			p.store.ReleaseVolatile(pr)
@@ -333,10 +333,12 @@ func (p *Policy) deviceStateChanged(d *device.Device, next, old device.State, re
 	}
 }
 
-// activationStateChanged records the profile's timestamp when it
-// activated (NetworkManager updates it on ACTIVATED).
-func (p *Policy) activationStateChanged(a *device.Activation, s device.ActState) {
-	if s == device.ActActivated && a.Profile != nil && a.Type != device.ActivationExternal {
+// activationStateChanged records the profile's timestamp when its
+// activation reaches ACTIVATED and when it leaves it, as NetworkManager's
+// active connections do, whatever their kind (lo's external one too, so
+// that its generated profile shows when it was taken over).
+func (p *Policy) activationStateChanged(a *device.Activation, s, old device.ActState) {
+	if a.Profile != nil && (s == device.ActActivated || old == device.ActActivated) {
 		p.opts.Timestamps.Set(a.Profile.UUID(), uint64(time.Now().Unix()))
 	}
 }

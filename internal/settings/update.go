@@ -73,7 +73,7 @@ func (s *Store) UpdateProfile(p *Profile, c *setting.Connection, flags UpdateFla
 	case flags&UpdateInMemoryOnly != 0:
 		mode = persistInMemoryOnly
 	}
-	return s.update(p, c, mode, flags&UpdateVolatile != 0, flags&UpdateBlockAutoconnect != 0)
+	return s.update(p, c, mode, flags&UpdateVolatile != 0, flags&UpdateBlockAutoconnect != 0, true)
 }
 
 // Save writes an in-memory profile to disk (the Save method).
@@ -131,7 +131,12 @@ func keepSecrets(dst, src *setting.Connection) {
 	}
 }
 
-func (s *Store) update(p *Profile, c *setting.Connection, mode persistMode, volatile, blockAutoconnect bool) error {
+// update commits a profile's new settings in the persist mode asked for.
+// byUser (Update, Update2, Save) makes a generated profile an ordinary
+// one: NetworkManager clears the nm-generated and external flags on every
+// update a client asks for, so that the activation of an external
+// configuration becomes a managed one.
+func (s *Store) update(p *Profile, c *setting.Connection, mode persistMode, volatile, blockAutoconnect, byUser bool) error {
 	if s.profiles[p.uuid] != p {
 		return errorf(ErrFailed, "connection is no longer known")
 	}
@@ -160,7 +165,7 @@ func (s *Store) update(p *Profile, c *setting.Connection, mode persistMode, vola
 		newInMemory, mode = true, persistInMemory
 	}
 	meta := keyfile.Meta{Volatile: volatile && newInMemory}
-	if newInMemory && curInMemory && !volatile {
+	if newInMemory && curInMemory && !volatile && !byUser {
 		meta.NMGenerated, meta.External = cur.meta.NMGenerated, cur.meta.External
 	}
 
@@ -330,7 +335,7 @@ func (s *Store) ApplySecrets(p *Profile, conn *setting.Connection, persist bool)
 		return errorf(ErrFailed, "connection is no longer known")
 	}
 	if persist && p.st.typ != StorageLib {
-		return s.update(p, conn, persistKeep, p.flags&FlagVolatile != 0, false)
+		return s.update(p, conn, persistKeep, p.flags&FlagVolatile != 0, false, false)
 	}
 	changed := !p.conn.Equal(conn)
 	p.conn = conn.Clone()
