@@ -79,11 +79,13 @@ func compareResults(t *testing.T, cs Case, ref, ours string, want, got Result) {
 // ("" when alike).
 func resultDiff(t *testing.T, cs Case, ref, ours string, want, got Result) string {
 	t.Helper()
-	want.Stdout, want.Stderr = Normalize(want.Stdout), Normalize(want.Stderr)
-	got.Stdout, got.Stderr = Normalize(got.Stdout), Normalize(got.Stderr)
-	// nm-online names itself by argv[0] in errors.
+	// nm-online names itself by argv[0] in errors. Before Normalize: the
+	// binaries' temporary directory name may hold digits that look like a
+	// timestamp to it.
 	want.Stderr = bytes.ReplaceAll(want.Stderr, []byte(ref), []byte(cs.program()))
 	got.Stderr = bytes.ReplaceAll(got.Stderr, []byte(ours), []byte(cs.program()))
+	want.Stdout, want.Stderr = Normalize(want.Stdout), Normalize(want.Stderr)
+	got.Stdout, got.Stderr = Normalize(got.Stdout), Normalize(got.Stderr)
 	if cs.SortStdout {
 		want.Stdout, got.Stdout = SortLines(want.Stdout), SortLines(got.Stdout)
 	}
