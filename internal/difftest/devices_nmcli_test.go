@@ -159,6 +159,10 @@ def settle(*args):
     if quiet["id"]:
         GLib.source_remove(quiet["id"])
     def end():
+        if c.get_state() == NM.State.CONNECTING:
+            # The device is activated; the global state follows on idle
+            # (slow under load): a transient, not the answer.
+            return True
         quiet["id"] = 0
         loop.quit()
         return False
