@@ -124,45 +124,10 @@ func sameRoute(w, p *platform.Route) bool {
 		w.MTU == p.MTU && w.Metrics == p.Metrics && w.Pref == p.Pref && w.Flags == p.Flags
 }
 
-// ruleKey is a rule's identity (every field).
-type ruleKey struct {
-	family                    uint8
-	priority                  uint32
-	action                    uint8
-	table                     uint32
-	flags                     uint32
-	src, dst                  netip.Prefix
-	iif, oif                  string
-	fwmark, fwmask            uint32
-	tos                       uint8
-	flow                      uint32
-	tunID                     uint64
-	gotoTarget                uint32
-	suppressPrefixLen         int32
-	suppressIfGroup           int32
-	l3mdev                    uint8
-	uid, sport, dport         platform.Range
-	hasUID, hasSport, hasPort bool
-	protocol, ipProto         uint8
-}
+// ruleKey is a rule's identity, as the platform defines it.
+type ruleKey = platform.RuleKey
 
-func ruleKeyOf(r *platform.Rule) ruleKey {
-	k := ruleKey{family: r.Family, priority: r.Priority, action: r.Action, table: r.Table,
-		flags: r.Flags, src: r.Src, dst: r.Dst, iif: r.IIFName, oif: r.OIFName,
-		fwmark: r.FwMark, fwmask: r.FwMask, tos: r.TOS, flow: r.Flow, tunID: r.TunID,
-		gotoTarget: r.Goto, suppressPrefixLen: r.SuppressPrefixLen,
-		suppressIfGroup: r.SuppressIfGroup, l3mdev: r.L3MDev, protocol: r.Protocol, ipProto: r.IPProto}
-	if r.UIDRange != nil {
-		k.uid, k.hasUID = *r.UIDRange, true
-	}
-	if r.SPortRange != nil {
-		k.sport, k.hasSport = *r.SPortRange, true
-	}
-	if r.DPortRange != nil {
-		k.dport, k.hasPort = *r.DPortRange, true
-	}
-	return k
-}
+func ruleKeyOf(r *platform.Rule) ruleKey { return r.Key() }
 
 // objKey names any object an L3Cfg configures on its interface.
 type objKey struct {

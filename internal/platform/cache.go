@@ -54,7 +54,7 @@ type cache struct {
 	addrOrderLow, addrOrderHigh int64
 	r4                          *routeStore[r4rec, *r4rec]
 	r6                          *routeStore[r6rec, *r6rec]
-	rules                       map[ruleKey]*Rule
+	rules                       map[RuleKey]*Rule
 	// multipath4 counts IPv4 routes with several hops; their fate when a
 	// hop's link goes away is left to a dump.
 	multipath4 int
@@ -64,7 +64,7 @@ type cache struct {
 	// resync state: the keys not yet seen in the dump under way.
 	pendingLinks map[int32]bool
 	pendingAddrs map[addrKey]bool
-	pendingRules map[ruleKey]bool
+	pendingRules map[RuleKey]bool
 }
 
 func newCache(h *Platform) *cache {
@@ -76,7 +76,7 @@ func newCache(h *Platform) *cache {
 		addrOrder: map[*Address]int64{},
 		r4:        newRouteStore[r4rec, *r4rec](),
 		r6:        newRouteStore[r6rec, *r6rec](),
-		rules:     map[ruleKey]*Rule{},
+		rules:     map[RuleKey]*Rule{},
 	}
 }
 
@@ -559,7 +559,7 @@ func (c *cache) beginResync(s resyncScope) {
 			return true
 		})
 	case TypeIP4Rule, TypeIP6Rule:
-		c.pendingRules = map[ruleKey]bool{}
+		c.pendingRules = map[RuleKey]bool{}
 		for k, r := range c.rules {
 			if r.ObjectType() == s.typ {
 				c.pendingRules[k] = true

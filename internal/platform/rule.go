@@ -46,8 +46,9 @@ func (r *Rule) ObjectType() ObjectType {
 	return TypeIP4Rule
 }
 
-// ruleKey is the comparable identity of a rule.
-type ruleKey struct {
+// RuleKey is the comparable identity of a rule (every field), usable as a
+// map key by the layers that track rules.
+type RuleKey struct {
 	family             uint8
 	priority           uint32
 	action             uint8
@@ -76,8 +77,11 @@ func rangeOrZero(r *Range) (Range, bool) {
 	return *r, true
 }
 
-func (r *Rule) key() ruleKey {
-	k := ruleKey{
+// Key returns the rule's identity.
+func (r *Rule) Key() RuleKey { return r.key() }
+
+func (r *Rule) key() RuleKey {
+	k := RuleKey{
 		family: r.Family, priority: r.Priority, action: r.Action, table: r.Table,
 		flags: r.Flags, src: r.Src, dst: r.Dst, iif: r.IIFName, oif: r.OIFName,
 		fwmark: r.FwMark, fwmask: r.FwMask, tos: r.TOS, flow: r.Flow, tunID: r.TunID,
