@@ -137,7 +137,7 @@ func (d *Device) releasePort(p *Device, configure bool, reason Reason) {
 				d.log.Debug(fmt.Sprintf("detach port %s: %v", p.iface, err))
 			} else {
 				d.log.Info(fmt.Sprintf("detached port %s", p.iface))
-				if d.kind.info() == bondInfo {
+				if d.info.devType == TypeBond {
 					// The bonding driver closes a port it releases; the port
 					// is brought back up (as NetworkManager does) so that it
 					// sees its carrier again. The cache may not show the

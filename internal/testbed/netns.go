@@ -212,8 +212,8 @@ func (n *Netns) IP(args ...string) (string, error) {
 	cmd.Stderr = &stderr
 	out, err := cmd.Output()
 	if err != nil {
-		all := strings.TrimSpace(string(out) + stderr.String())
-		return string(out) + stderr.String(), fmt.Errorf("ip -n %s %s: %w: %s", n.Name, strings.Join(args, " "), err, all)
+		all := string(out) + stderr.String()
+		return all, fmt.Errorf("ip -n %s %s: %w: %s", n.Name, strings.Join(args, " "), err, strings.TrimSpace(all))
 	}
 	return string(out), nil
 }
